@@ -1,0 +1,16 @@
+#!/bin/bash
+# Everything CI runs, after `make test` has built the release binary, the sanitized
+# binary and the unit tests. Each stage prints "<stage>: N passed, M failed"; the last
+# line adds them up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+status=0
+stage() { "$@" 2>&1 | tee -a "$log"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; }
+stage scripts/run-unit.sh $(find build/san/tests -type f -perm -u+x | sort)
+[ -x scripts/integration.sh ] && stage scripts/integration.sh
+pass=$(grep -oP '^[a-z-]+: \K[0-9]+(?= passed, [0-9]+ failed$)' "$log" | paste -sd+ | bc)
+fail=$(grep -oP '^[a-z-]+: [0-9]+ passed, \K[0-9]+(?= failed$)' "$log" | paste -sd+ | bc)
+[ "${fail:-0}" -eq 0 ] || status=1
+echo "total: ${pass:-0} passed, ${fail:-0} failed"
+exit $status

@@ -1,0 +1,1 @@
+# base needs only libc.

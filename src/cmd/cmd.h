@@ -1,0 +1,15 @@
+/*
+ * cmd: the `roadie` command line. main.c dispatches on the first word to one
+ * cmd_<name>(argc, argv) per subcommand (argv[0] is the subcommand itself). Each returns
+ * the process exit status: 0 ok, 1 failure, 2 usage error. A subcommand prints its own
+ * --help.
+ */
+#ifndef ROADIE_CMD_H
+#define ROADIE_CMD_H
+
+/* Prints "roadie <name>: " and the message to stderr, returns 2 (a usage error). */
+int cmd_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when argv holds -h or --help. */
+int cmd_wants_help(int argc, char **argv);
+
+#endif
