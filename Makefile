@@ -1,5 +1,6 @@
 # Roadie build. GNU make. Modules plug in through src/<module>/module.mk, which may add
-# pkg-config names to PKGS and plain linker flags to LIBS; tests are found by their paths.
+# pkg-config names to PKGS, plain linker flags to LIBS, and generated C files (under
+# build/gen/, with the rule that makes them) to GEN_SRC; tests are found by their paths.
 #   make          release build: build/roadie
 #   make dev      install what is missing, build, migrate, load demo data, serve on 127.0.0.1:8080
 #   make test     everything CI runs (unit suite under ASan+UBSan, integration on SQLite and PostgreSQL)
@@ -13,6 +14,7 @@ SHELL := /bin/bash
 CC       ?= cc
 PKGS     :=
 LIBS     := -lm -lpthread
+GEN_SRC  :=
 include $(sort $(wildcard src/*/module.mk))
 
 WARN     := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
@@ -24,7 +26,7 @@ REL_CFLAGS  := $(WARN) -O2 -g -D_FORTIFY_SOURCE=3 -fstack-protector-strong $(PKG
 SAN_CFLAGS  := $(WARN) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(PKG_CFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
-LIB_SRC  := $(filter-out src/cmd/main.c,$(LIB_SRC))
+LIB_SRC  := $(filter-out src/cmd/main.c,$(LIB_SRC)) $(GEN_SRC)
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))

@@ -43,38 +43,38 @@ typedef struct audio_span {
 
 typedef struct audio_section {
     double start, duration, confidence;
-    double loudness;           /* dB */
+    double loudness; /* dB */
     double tempo, tempo_confidence;
-    int key;                   /* 0-11, -1 when none */
+    int key; /* 0-11, -1 when none */
     double key_confidence;
-    int mode;                  /* 1 major, 0 minor, -1 when none */
+    int mode; /* 1 major, 0 minor, -1 when none */
     double mode_confidence;
-    int time_signature;        /* 3-7 */
+    int time_signature; /* 3-7 */
     double time_signature_confidence;
 } audio_section;
 
 typedef struct audio_segment {
     double start, duration, confidence;
     double loudness_start, loudness_max, loudness_max_time, loudness_end; /* dB; max_time is an offset */
-    double pitches[12];        /* chroma, max-normalised to 1 */
-    double timbre[12];         /* MFCC-like, Spotify's unbounded scale */
+    double pitches[12];                                                   /* chroma, max-normalised to 1 */
+    double timbre[12];                                                    /* MFCC-like, Spotify's unbounded scale */
 } audio_segment;
 
 /* Everything one analysis yields. Arrays are owned by the result: audio_result_release(). */
 typedef struct audio_result {
     /* track-level */
-    char id[23];               /* 22 base-62 characters derived from the audio content hash */
-    double duration;           /* seconds */
-    int sample_rate;           /* of the original file */
-    int channels;              /* of the original file */
-    int64_t num_samples;       /* of the original file (frames, per channel) */
-    double loudness;           /* EBU R128 integrated, LUFS, on the original channels */
+    char id[23];         /* 22 base-62 characters derived from the audio content hash */
+    double duration;     /* seconds */
+    int sample_rate;     /* of the original file */
+    int channels;        /* of the original file */
+    int64_t num_samples; /* of the original file (frames, per channel) */
+    double loudness;     /* EBU R128 integrated, LUFS, on the original channels */
     double tempo, tempo_confidence;
-    int time_signature;        /* 3-7 */
+    int time_signature; /* 3-7 */
     double time_signature_confidence;
-    int key;                   /* 0-11, -1 when none */
+    int key; /* 0-11, -1 when none */
     double key_confidence;
-    int mode;                  /* 1 / 0, -1 when none */
+    int mode; /* 1 / 0, -1 when none */
     double mode_confidence;
     double end_of_fade_in, start_of_fade_out;
     /* high-level features, each in 0..1 (docs/audio-features.md) */
@@ -86,7 +86,7 @@ typedef struct audio_result {
     size_t n_sections;
     audio_segment *segments;
     size_t n_segments;
-    double analysis_seconds;   /* wall time the analysis took (meta.analysis_time) */
+    double analysis_seconds; /* wall time the analysis took (meta.analysis_time) */
 } audio_result;
 
 /* Frees the arrays of r and zeroes it. Safe on a zeroed result. */

@@ -17,10 +17,10 @@
 /* A growable byte buffer that refuses to grow past max bytes (curl's dynbuf). data is
  * always NUL-terminated after a successful append, so it can be used as a C string. */
 typedef struct buf {
-    char *data;  /* NULL until the first append */
-    size_t len;  /* bytes used, not counting the terminating NUL */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* hard limit on len */
+    char *data; /* NULL until the first append */
+    size_t len; /* bytes used, not counting the terminating NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* hard limit on len */
 } buf;
 
 /* Prepares b with a cap of max bytes; allocates nothing. */
@@ -69,11 +69,10 @@ void log_set_request_id(const char *id);
 const char *log_request_id(void);
 /* Writes one line. fields, if not NULL, is a sequence of JSON members without braces,
  * e.g. "\"status\":200,\"path\":\"/v1\"", appended to the object as they are. */
-void log_write(log_level lvl, const char *fields, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void log_write(log_level lvl, const char *fields, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define log_debug(...) log_write(LOG_DEBUG, NULL, __VA_ARGS__)
-#define log_info(...)  log_write(LOG_INFO, NULL, __VA_ARGS__)
-#define log_warn(...)  log_write(LOG_WARN, NULL, __VA_ARGS__)
+#define log_info(...) log_write(LOG_INFO, NULL, __VA_ARGS__)
+#define log_warn(...) log_write(LOG_WARN, NULL, __VA_ARGS__)
 #define log_error(...) log_write(LOG_ERROR, NULL, __VA_ARGS__)
 
 /* ---- time and ids ----------------------------------------------------------------- */

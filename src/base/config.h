@@ -20,30 +20,31 @@ typedef enum config_env { CONFIG_ENV_PROD = 0, CONFIG_ENV_DEV = 1 } config_env;
 
 /* One network in CIDR notation, IPv4 or IPv6. */
 typedef struct config_cidr {
-    int family;                /* AF_INET or AF_INET6 */
-    unsigned char addr[16];    /* network address, first 4 bytes for IPv4 */
-    int prefix;                /* prefix length in bits */
+    int family;             /* AF_INET or AF_INET6 */
+    unsigned char addr[16]; /* network address, first 4 bytes for IPv4 */
+    int prefix;             /* prefix length in bits */
 } config_cidr;
 
 typedef struct config {
-    config_env env;            /* env: dev | prod (default prod) */
-    char *listen_host;         /* listen: HOST:PORT (default 127.0.0.1:8080) */
+    config_env env;    /* env: dev | prod (default prod) */
+    char *listen_host; /* listen: HOST:PORT (default 127.0.0.1:8080) */
     int listen_port;
-    char *database_url;        /* database_url: sqlite:PATH | postgresql://... (default sqlite:DATA_DIR/roadie.db) */
-    char *data_dir;            /* data_dir (default ./data) */
-    char *share_dir;           /* share_dir: dictionaries, web assets (default: next to the binary, else /usr/local/share/roadie) */
-    char *public_url;          /* public_url: how clients reach the API (default http://LISTEN) */
-    char *redis_url;           /* redis_url: redis://HOST:PORT[/DB] (default none) */
-    char **cors_origins;       /* cors_origins: comma-separated origins allowed by CORS (default none) */
+    char *database_url; /* database_url: sqlite:PATH | postgresql://... (default sqlite:DATA_DIR/roadie.db) */
+    char *data_dir;     /* data_dir (default ./data) */
+    char *
+        share_dir; /* share_dir: dictionaries, web assets (default: next to the binary, else /usr/local/share/roadie) */
+    char *public_url;    /* public_url: how clients reach the API (default http://LISTEN) */
+    char *redis_url;     /* redis_url: redis://HOST:PORT[/DB] (default none) */
+    char **cors_origins; /* cors_origins: comma-separated origins allowed by CORS (default none) */
     size_t n_cors_origins;
     config_cidr *trusted_proxies; /* trusted_proxies: comma-separated CIDRs whose X-Forwarded-For is believed */
     size_t n_trusted_proxies;
-    size_t body_limit;         /* body_limit: bytes, K/M suffix allowed (default 1M) */
-    log_level log_level;       /* log_level: debug | info | warn | error (default info) */
-    int threads;               /* threads: HTTP worker threads (default: number of cores) */
-    unsigned conn_limit;       /* conn_limit: open connections in all (default 1024) */
-    unsigned per_ip_conn_limit;/* per_ip_conn_limit (default 64) */
-    unsigned timeout;          /* timeout: seconds a connection may stay idle (default 30) */
+    size_t body_limit;          /* body_limit: bytes, K/M suffix allowed (default 1M) */
+    log_level log_level;        /* log_level: debug | info | warn | error (default info) */
+    int threads;                /* threads: HTTP worker threads (default: number of cores) */
+    unsigned conn_limit;        /* conn_limit: open connections in all (default 1024) */
+    unsigned per_ip_conn_limit; /* per_ip_conn_limit (default 64) */
+    unsigned timeout;           /* timeout: seconds a connection may stay idle (default 30) */
 } config;
 
 /* Loads defaults, then the file at path (NULL: $ROADIE_CONFIG, else ./roadie.conf if it

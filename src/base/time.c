@@ -63,8 +63,8 @@ int base_rfc3339_parse(const char *s, int64_t *ms)
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' || digits(&s, 2, &d))
         return -1;
-    if ((*s != 'T' && *s != 't') || !s++ || digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi) ||
-        *s++ != ':' || digits(&s, 2, &sec))
+    if ((*s != 'T' && *s != 't') || !s++ || digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi) || *s++ != ':' ||
+        digits(&s, 2, &sec))
         return -1;
     if (*s == '.') {
         int n = 0;

@@ -33,7 +33,9 @@ static void test_json_str(void **state)
         {"q\"b\\", "\"q\\\"b\\\\\""},
         {"a\nb\tc\x01", "\"a\\nb\\tc\\u0001\""},
         {"caf\xC3\xA9", "\"caf\xC3\xA9\""},
-        {"bad\xFF" "x", "\"bad\xEF\xBF\xBDx\""},
+        {"bad\xFF"
+         "x",
+         "\"bad\xEF\xBF\xBDx\""},
         {"\xED\xA0\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""}, /* surrogate */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -119,8 +121,8 @@ static void test_arena(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),   cmocka_unit_test(test_json_str), cmocka_unit_test(test_take_empty),
-        cmocka_unit_test(test_rfc3339),   cmocka_unit_test(test_ids),      cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_buf_cap), cmocka_unit_test(test_json_str), cmocka_unit_test(test_take_empty),
+        cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_ids),      cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,17 @@
 
 #include "base/config.h"
 
-static const char *const env_keys[] = {"ROADIE_ENV", "ROADIE_LISTEN", "ROADIE_DATABASE_URL", "ROADIE_BODY_LIMIT",
-                                       "ROADIE_TRUSTED_PROXIES", "ROADIE_CONFIG", "ROADIE_DATA_DIR", "ROADIE_CORS_ORIGINS",
-                                       "ROADIE_PUBLIC_URL", "ROADIE_THREADS", NULL};
+static const char *const env_keys[] = {"ROADIE_ENV",
+                                       "ROADIE_LISTEN",
+                                       "ROADIE_DATABASE_URL",
+                                       "ROADIE_BODY_LIMIT",
+                                       "ROADIE_TRUSTED_PROXIES",
+                                       "ROADIE_CONFIG",
+                                       "ROADIE_DATA_DIR",
+                                       "ROADIE_CORS_ORIGINS",
+                                       "ROADIE_PUBLIC_URL",
+                                       "ROADIE_THREADS",
+                                       NULL};
 
 static int clear_env(void **state)
 {
@@ -138,9 +146,8 @@ static void test_cidr_match(void **state)
         const char *ip;
         bool want;
     } cases[] = {
-        {"10.1.200.3", true}, {"10.2.0.1", false},   {"192.168.1.7", true},
-        {"192.168.1.8", false}, {"::1", true},       {"::2", false},
-        {"::ffff:10.1.0.9", true},
+        {"10.1.200.3", true}, {"10.2.0.1", false}, {"192.168.1.7", true},     {"192.168.1.8", false},
+        {"::1", true},        {"::2", false},      {"::ffff:10.1.0.9", true},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sockaddr_storage ss;
@@ -165,8 +172,10 @@ static void test_cidr_match(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_defaults, clear_env),   cmocka_unit_test_setup(test_file_then_env, clear_env),
-        cmocka_unit_test_setup(test_bad_values, clear_env), cmocka_unit_test_setup(test_bad_file, clear_env),
+        cmocka_unit_test_setup(test_defaults, clear_env),
+        cmocka_unit_test_setup(test_file_then_env, clear_env),
+        cmocka_unit_test_setup(test_bad_values, clear_env),
+        cmocka_unit_test_setup(test_bad_file, clear_env),
         cmocka_unit_test(test_cidr_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
