@@ -309,6 +309,62 @@ UINT_SETTER(conn_limit, 1, 1000000)
 UINT_SETTER(per_ip_conn_limit, 1, 1000000)
 UINT_SETTER(timeout, 1, 3600)
 
+static int parse_u32(const char **s, unsigned *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)**s))
+        return -1;
+    errno = 0;
+    unsigned long v = strtoul(*s, &end, 10);
+    if (errno || v == 0 || v > 1000000000UL)
+        return -1;
+    *out = (unsigned)v;
+    *s = end;
+    return 0;
+}
+
+int config_parse_rate(const char *s, config_rate *out)
+{
+    unsigned count, seconds, burst;
+    if (parse_u32(&s, &count) < 0 || *s++ != '/' || parse_u32(&s, &seconds) < 0 || seconds > 86400 * 30)
+        return -1;
+    burst = count;
+    if (*s == ',') {
+        s++;
+        if (parse_u32(&s, &burst) < 0)
+            return -1;
+    }
+    if (*s)
+        return -1;
+    *out = (config_rate){.count = count, .period_s = seconds, .burst = burst};
+    return 0;
+}
+
+static int set_registration(config *c, const char *v)
+{
+    if (strcmp(v, "open") == 0)
+        c->registration = CONFIG_REGISTRATION_OPEN;
+    else if (strcmp(v, "closed") == 0)
+        c->registration = CONFIG_REGISTRATION_CLOSED;
+    else
+        return -1;
+    return 0;
+}
+
+static int set_jwt_keys_file(config *c, const char *v)
+{
+    return *v ? set_str(&c->jwt_keys_file, v) : -1;
+}
+
+#define RATE_SETTER(field)                                                                                             \
+    static int set_##field(config *c, const char *v)                                                                   \
+    {                                                                                                                  \
+        return config_parse_rate(v, &c->field);                                                                        \
+    }
+RATE_SETTER(rate_auth)
+RATE_SETTER(rate_ai)
+RATE_SETTER(rate_default)
+
 static const struct key {
     const char *name;
     setter set;
@@ -334,6 +390,13 @@ static const struct key {
     {"conn_limit", set_conn_limit, "expected a whole number 1-1000000", "default: 1024"},
     {"per_ip_conn_limit", set_per_ip_conn_limit, "expected a whole number 1-1000000", "default: 64"},
     {"timeout", set_timeout, "expected seconds 1-3600", "default: 30 (seconds idle)"},
+    {"registration", set_registration, "expected open or closed", "default: open; closed: only admins create users"},
+    {"jwt_keys_file", set_jwt_keys_file, "expected a file path",
+     "default: none in prod (required); dev: DATA_DIR/jwt-keys, generated"},
+    {"rate_auth", set_rate_auth, "expected COUNT/SECONDS[,BURST], e.g. 10/300", "default: 10/300 per client IP"},
+    {"rate_ai", set_rate_ai, "expected COUNT/SECONDS[,BURST], e.g. 50/3600", "default: 50/3600 per user"},
+    {"rate_default", set_rate_default, "expected COUNT/SECONDS[,BURST], e.g. 100/60,20",
+     "default: 100/60,20 per user or key"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -484,6 +547,9 @@ int config_load(const char *path, config *out, char *err, size_t errlen)
     out->per_ip_conn_limit = 64;
     out->timeout = 30;
     out->listen_port = 8080;
+    out->rate_auth = (config_rate){10, 300, 10};
+    out->rate_ai = (config_rate){50, 3600, 50};
+    out->rate_default = (config_rate){100, 60, 20};
     int rc = -1;
     if (!(out->listen_host = strdup("127.0.0.1")) || !(out->data_dir = strdup("./data")))
         goto out;
@@ -513,5 +579,6 @@ void config_release(config *c)
     free(c->redis_url);
     free_list(c->cors_origins, c->n_cors_origins);
     free(c->trusted_proxies);
+    free(c->jwt_keys_file);
     memset(c, 0, sizeof(*c));
 }

@@ -25,6 +25,13 @@ typedef struct config_cidr {
     int prefix;             /* prefix length in bits */
 } config_cidr;
 
+/* A rate-limit class: count requests per period_s seconds, bursts up to burst. */
+typedef struct config_rate {
+    unsigned count, period_s, burst;
+} config_rate;
+
+typedef enum config_registration { CONFIG_REGISTRATION_OPEN = 0, CONFIG_REGISTRATION_CLOSED = 1 } config_registration;
+
 typedef struct config {
     config_env env;    /* env: dev | prod (default prod) */
     char *listen_host; /* listen: HOST:PORT (default 127.0.0.1:8080) */
@@ -39,12 +46,17 @@ typedef struct config {
     size_t n_cors_origins;
     config_cidr *trusted_proxies; /* trusted_proxies: comma-separated CIDRs whose X-Forwarded-For is believed */
     size_t n_trusted_proxies;
-    size_t body_limit;          /* body_limit: bytes, K/M suffix allowed (default 1M) */
-    log_level log_level;        /* log_level: debug | info | warn | error (default info) */
-    int threads;                /* threads: HTTP worker threads (default: number of cores) */
-    unsigned conn_limit;        /* conn_limit: open connections in all (default 1024) */
-    unsigned per_ip_conn_limit; /* per_ip_conn_limit (default 64) */
-    unsigned timeout;           /* timeout: seconds a connection may stay idle (default 30) */
+    size_t body_limit;                /* body_limit: bytes, K/M suffix allowed (default 1M) */
+    log_level log_level;              /* log_level: debug | info | warn | error (default info) */
+    int threads;                      /* threads: HTTP worker threads (default: number of cores) */
+    unsigned conn_limit;              /* conn_limit: open connections in all (default 1024) */
+    unsigned per_ip_conn_limit;       /* per_ip_conn_limit (default 64) */
+    unsigned timeout;                 /* timeout: seconds a connection may stay idle (default 30) */
+    config_registration registration; /* registration: open | closed (default open) */
+    char *jwt_keys_file;              /* jwt_keys_file: kid + secret per line (dev: DATA_DIR/jwt-keys) */
+    config_rate rate_auth;            /* rate_auth: per client IP on auth routes (default 10/300) */
+    config_rate rate_ai;              /* rate_ai: per user on AI routes (default 50/3600) */
+    config_rate rate_default;         /* rate_default: per user or key (default 100/60,20) */
 } config;
 
 /* Loads defaults, then the file at path (NULL: $ROADIE_CONFIG, else ./roadie.conf if it
@@ -60,6 +72,10 @@ int config_parse_cidrs(const char *s, config_cidr **out);
 bool config_cidr_match(const config_cidr *nets, size_t n, const struct sockaddr *sa);
 /* True when sa is one of c's trusted proxies. */
 bool config_proxy_trusted(const config *c, const struct sockaddr *sa);
+
+/* Parses "COUNT/SECONDS" or "COUNT/SECONDS,BURST" (burst defaults to count), e.g.
+ * "100/60,20". Returns 0 or -1. */
+int config_parse_rate(const char *s, config_rate *out);
 
 /* Prints one line per setting (key, environment variable, default) for --help texts. */
 void config_print_help(FILE *f);

@@ -26,37 +26,6 @@ limit_result limit_result_for(double tokens_after, bool allowed, const limit_rul
     return res;
 }
 
-static int parse_u32(const char **s, uint32_t *out)
-{
-    char *end;
-    if (!isdigit((unsigned char)**s))
-        return -1;
-    errno = 0;
-    unsigned long v = strtoul(*s, &end, 10);
-    if (errno || v == 0 || v > 1000000000UL)
-        return -1;
-    *out = (uint32_t)v;
-    *s = end;
-    return 0;
-}
-
-int limit_rule_parse(const char *s, limit_rule *out)
-{
-    uint32_t count, seconds, burst;
-    if (parse_u32(&s, &count) < 0 || *s++ != '/' || parse_u32(&s, &seconds) < 0 || seconds > 86400 * 30)
-        return -1;
-    burst = count;
-    if (*s == ',') {
-        s++;
-        if (parse_u32(&s, &burst) < 0)
-            return -1;
-    }
-    if (*s)
-        return -1;
-    *out = (limit_rule){.count = count, .period_ms = seconds * 1000, .burst = burst};
-    return 0;
-}
-
 limit_result limit_take(limit_store *s, const char *key, const limit_rule *rule, int64_t now_ms)
 {
     return s->take(s, key, rule, now_ms);

@@ -43,8 +43,4 @@ void limit_store_free(limit_store *s);
  * allowed. Thread-safe. */
 limit_result limit_take(limit_store *s, const char *key, const limit_rule *rule, int64_t now_ms);
 
-/* Parses "COUNT/SECONDS" or "COUNT/SECONDS,BURST" (burst defaults to count), e.g.
- * "100/60,20". Returns 0 or -1. */
-int limit_rule_parse(const char *s, limit_rule *out);
-
 #endif

@@ -13,17 +13,10 @@
 
 #include "base/config.h"
 
-static const char *const env_keys[] = {"ROADIE_ENV",
-                                       "ROADIE_LISTEN",
-                                       "ROADIE_DATABASE_URL",
-                                       "ROADIE_BODY_LIMIT",
-                                       "ROADIE_TRUSTED_PROXIES",
-                                       "ROADIE_CONFIG",
-                                       "ROADIE_DATA_DIR",
-                                       "ROADIE_CORS_ORIGINS",
-                                       "ROADIE_PUBLIC_URL",
-                                       "ROADIE_THREADS",
-                                       NULL};
+static const char *const env_keys[] = {
+    "ROADIE_ENV",          "ROADIE_LISTEN",    "ROADIE_DATABASE_URL", "ROADIE_BODY_LIMIT",    "ROADIE_TRUSTED_PROXIES",
+    "ROADIE_CONFIG",       "ROADIE_DATA_DIR",  "ROADIE_CORS_ORIGINS", "ROADIE_PUBLIC_URL",    "ROADIE_THREADS",
+    "ROADIE_REGISTRATION", "ROADIE_RATE_AUTH", "ROADIE_RATE_DEFAULT", "ROADIE_JWT_KEYS_FILE", NULL};
 
 static int clear_env(void **state)
 {
@@ -104,6 +97,10 @@ static void test_bad_values(void **state)
         {"ROADIE_PUBLIC_URL", "ftp://x", "public_url"},
         {"ROADIE_THREADS", "0", "threads"},
         {"ROADIE_THREADS", "2x", "threads"},
+        {"ROADIE_REGISTRATION", "maybe", "expected open or closed"},
+        {"ROADIE_RATE_AUTH", "10", "expected COUNT/SECONDS"},
+        {"ROADIE_RATE_DEFAULT", "0/60", "rate_default"},
+        {"ROADIE_JWT_KEYS_FILE", "", "jwt_keys_file"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         setenv(cases[i].var, cases[i].val, 1);
@@ -169,9 +166,36 @@ static void test_cidr_match(void **state)
     free(nets);
 }
 
+static void test_rate_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int ok;
+        unsigned count, period_s, burst;
+    } cases[] = {
+        {"100/60,20", 1, 100, 60, 20}, {"10/300", 1, 10, 300, 10},
+        {"50/3600", 1, 50, 3600, 50},  {"0/60", 0, 0, 0, 0},
+        {"10/0", 0, 0, 0, 0},          {"10", 0, 0, 0, 0},
+        {"10/60,", 0, 0, 0, 0},        {"10/60,5x", 0, 0, 0, 0},
+        {"-1/60", 0, 0, 0, 0},         {"", 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        config_rate r;
+        int rc = config_parse_rate(cases[i].in, &r);
+        assert_int_equal(rc == 0, cases[i].ok);
+        if (cases[i].ok) {
+            assert_int_equal(r.count, cases[i].count);
+            assert_int_equal(r.period_s, cases[i].period_s);
+            assert_int_equal(r.burst, cases[i].burst);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rate_parse),
         cmocka_unit_test_setup(test_defaults, clear_env),
         cmocka_unit_test_setup(test_file_then_env, clear_env),
         cmocka_unit_test_setup(test_bad_values, clear_env),

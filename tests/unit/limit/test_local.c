@@ -8,37 +8,6 @@
 
 #include "limit/limit.h"
 
-static void test_rule_parse(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *in;
-        int ok;
-        uint32_t count, period_ms, burst;
-    } cases[] = {
-        {"100/60,20", 1, 100, 60000, 20},
-        {"10/300", 1, 10, 300000, 10},
-        {"50/3600", 1, 50, 3600000, 50},
-        {"0/60", 0, 0, 0, 0},
-        {"10/0", 0, 0, 0, 0},
-        {"10", 0, 0, 0, 0},
-        {"10/60,", 0, 0, 0, 0},
-        {"10/60,5x", 0, 0, 0, 0},
-        {"-1/60", 0, 0, 0, 0},
-        {"", 0, 0, 0, 0},
-    };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        limit_rule r;
-        int rc = limit_rule_parse(cases[i].in, &r);
-        assert_int_equal(rc == 0, cases[i].ok);
-        if (cases[i].ok) {
-            assert_int_equal(r.count, cases[i].count);
-            assert_int_equal(r.period_ms, cases[i].period_ms);
-            assert_int_equal(r.burst, cases[i].burst);
-        }
-    }
-}
-
 /* One row per request against one bucket: 100/min with burst 20 (the default class). */
 static void test_timeline(void **state)
 {
@@ -100,7 +69,6 @@ static void test_many_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_parse),
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_auth_class),
         cmocka_unit_test(test_many_keys),
