@@ -6,15 +6,14 @@
  * 2. Period family: the autocorrelation A of the envelope is scored at every candidate
  *    tempo (40-250 BPM, 1/96-octave grid) as A(L)+A(2L)+A(3L)+A(4L), which singles out the
  *    true period over its halves but not over its doubles.
- * 3. Octave: beats are tracked (Ellis' dynamic programming) at the candidate and at its
- *    double and half; a level whose alternate beats differ strongly in onset strength is a
- *    subdivision (go down), a level whose half-beat points are as strong as its beats is
- *    a grouping (go up). This keeps the metrical level musicians count.
+ * 3. Octave: of the family's candidate, its half and its double, the one whose own
+ *    autocorrelation A(L) weighs most under a log-normal perceived-tempo prior (120 BPM,
+ *    half an octave wide) is the beat. Beats are then tracked at that period with Ellis'
+ *    dynamic programming.
  * 4. Meter: beat-synchronous bass onsets, onsets and harmonic change are autocorrelated
  *    over beats; the bar length m in 3..7 whose multiples correlate best wins.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,38 +199,6 @@ static double env_near(const float *e, size_t n, double pos)
     return m;
 }
 
-/* How a metrical level looks once tracked: alternation of even/odd beats (1 = even)
- * and strength of the half-beat points relative to the beats. */
-typedef struct level_stats {
-    double alt, mid;
-} level_stats;
-
-static level_stats level_look(const float *e, size_t n, const size_t *bt, size_t nb)
-{
-    level_stats s = {1, 0};
-    double even = 0, odd = 0, on = 0, mid = 0;
-    size_t ne = 0, no = 0;
-    for (size_t i = 0; i + 1 < nb; i++) {
-        double v = env_near(e, n, (double)bt[i]);
-        if (i % 2) {
-            odd += v;
-            no++;
-        } else {
-            even += v;
-            ne++;
-        }
-        on += v;
-        mid += env_near(e, n, 0.5 * (double)(bt[i] + bt[i + 1]));
-    }
-    if (ne == 0 || no == 0 || on <= 0)
-        return s;
-    even /= (double)ne;
-    odd /= (double)no;
-    s.alt = (even < odd ? even : odd) / (even > odd ? even : odd);
-    s.mid = mid / on;
-    return s;
-}
-
 double mir_tempo_range(const mir_track *t, size_t a, size_t b, double hint, double *confidence)
 {
     *confidence = 0;
@@ -257,31 +224,26 @@ double mir_tempo_range(const mir_track *t, size_t a, size_t b, double hint, doub
     return bpm;
 }
 
-/* Thresholds of the octave decision (see the header comment), set on the dev set. */
-#define ALT_DOWN 0.55 /* alternate beats this uneven: the level is a subdivision */
-#define MID_UP 0.80   /* half-beat points this strong: the level is a grouping */
-#define LOW_BPM 55.0
-#define HIGH_BPM 215.0
+/* Perceived-tempo prior: log-normal around 120 BPM, half an octave wide. */
+#define PRIOR_BPM 120.0
+#define PRIOR_OCTAVES 0.5
 
-static double choose_octave(const float *e, size_t n, double bpm, size_t *bt)
+/* Among the family candidate, its half and its double, the one whose own autocorrelation
+ * (the pulse at that level, not the family sum) weighs most under the tempo prior. */
+static double choose_octave(const double *A, size_t maxlag, double fam)
 {
-    int dir = 0; /* the direction taken so far: never turn back */
-    for (int step = 0; step < 3; step++) {
-        size_t nb = track_beats(e, n, lag_of(bpm), bt, n);
-        level_stats s = level_look(e, n, bt, nb);
-        if (getenv("MIR_DEBUG"))
-            fprintf(stderr, "  octave: %.1f alt %.2f mid %.2f\n", bpm, s.alt, s.mid);
-        if (dir <= 0 && bpm / 2 >= LOW_BPM && (s.alt < ALT_DOWN || bpm > HIGH_BPM)) {
-            bpm /= 2;
-            dir = -1;
-        } else if (dir >= 0 && bpm * 2 <= HIGH_BPM && (s.mid > MID_UP || bpm < LOW_BPM)) {
-            bpm *= 2;
-            dir = 1;
-        } else {
-            break;
+    double best = fam, best_s = -1;
+    for (double f = 0.5; f <= 2.01; f *= 2) {
+        double bpm = fam * f, z = log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
+        if (bpm < MIN_BPM / 1.01 || bpm > MAX_BPM * 1.01)
+            continue;
+        double s = fmax(acf_at(A, maxlag, lag_of(bpm)), 0) * exp(-0.5 * z * z);
+        if (s > best_s) {
+            best_s = s;
+            best = bpm;
         }
     }
-    return bpm;
+    return best;
 }
 
 /* Drops weak beats at both ends (count-in silence, fade tails), fills confidences. */
@@ -352,7 +314,7 @@ int mir_tempo(const mir_track *t, mir_beats *b)
         rc = 0;
         goto out;
     }
-    double bpm = choose_octave(e, n, fam, bt);
+    double bpm = choose_octave(A, maxlag, fam);
     b->tempo = refine(A, maxlag, bpm, &peak);
     b->pulse_clarity = mir_clamp(peak, 0, 1);
     b->tempo_confidence = b->pulse_clarity;
