@@ -1,7 +1,7 @@
 /*
  * key.c: key and mode from chroma and key profiles.
  *
- * The chroma of frames within 30 dB of the loud part of the range are normalised to unit
+ * The chroma of tonal frames (spectral flatness below 0.3) within 30 dB of the loudest are normalised to unit
  * sum and added up (so quiet and loud passages count alike), with the bass chroma (peaks
  * below 260 Hz, where roots and tonics sit) added at half weight. The sum is correlated
  * (Pearson) with Temperley's major and minor profiles rotated to all 12 tonics; the best
@@ -18,6 +18,7 @@ static const double prof_minor[12] = {0.712, 0.084, 0.474, 0.618, 0.049, 0.460,
                                       0.105, 0.747, 0.404, 0.067, 0.133, 0.330};
 
 #define BASS_W 0.5
+#define MAX_FLATNESS 0.3  /* frames flatter than this are noise, not notes (white noise: ~0.56) */
 #define MIN_CONTRAST 0.08 /* coefficient of variation of the chroma sum below which: no key */
 
 static double pearson(const double *x, const double *prof, int rot)
@@ -53,7 +54,7 @@ static size_t chroma_sum(const mir_track *t, size_t a, size_t b, double *sum)
             s += f->chroma[p];
             sb += f->bass[p];
         }
-        if (f->db < top - 30 || f->db <= MIR_FLOOR_DB + 10 || s <= 0)
+        if (f->db < top - 30 || f->db <= MIR_FLOOR_DB + 10 || s <= 0 || f->flatness > MAX_FLATNESS)
             continue;
         for (int p = 0; p < 12; p++)
             sum[p] += f->chroma[p] / s + (sb > 0 ? BASS_W * f->bass[p] / sb : 0);

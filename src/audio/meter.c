@@ -18,9 +18,10 @@
 static const int meters[] = {3, 4, 5, 7};
 static const double seq_w[N_SEQ] = {1.0, 0.5, 1.0}; /* bass onsets, onsets, harmonic change */
 
+/* The frame whose flux marks an onset at sec. */
 static size_t frame_of(double sec, size_t n)
 {
-    double f = sec * MIR_FPS + 0.5;
+    double f = (sec - MIR_ONSET_DELAY) * MIR_FPS + 0.5;
     if (f < 0)
         return 0;
     return f >= (double)n ? n - 1 : (size_t)f;

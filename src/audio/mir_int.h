@@ -18,6 +18,9 @@
 #define MIR_NMEL 40                            /* mel bands (onsets, MFCC) */
 #define MIR_NMFCC 12                           /* cepstral coefficients kept (timbre) */
 #define MIR_FLOOR_DB (-80.0)                   /* level of silence, dBFS */
+/* The flux of a 93 ms window peaks about two frames before the frame centred on the
+ * attack: onset times are reported this much after their flux peak. */
+#define MIR_ONSET_DELAY (2.0 * MIR_HOP / AUDIO_RATE)
 /* The most frames the analyser keeps: AUDIO_MAX_SECONDS plus a little slack. */
 #define MIR_MAX_FRAMES ((size_t)((AUDIO_MAX_SECONDS + 2) * MIR_FPS))
 

@@ -67,8 +67,8 @@ static size_t find_onsets(const mir_track *t, size_t *on, double *strength)
 static void fill_segment(const mir_track *t, size_t a, size_t b, double conf, audio_segment *s)
 {
     memset(s, 0, sizeof *s);
-    s->start = mir_frame_time(a);
-    s->duration = fmin(mir_frame_time(b), t->seconds) - s->start;
+    s->start = a ? mir_frame_time(a) + MIR_ONSET_DELAY : 0;
+    s->duration = fmax(0, fmin(b < t->n ? mir_frame_time(b) + MIR_ONSET_DELAY : t->seconds, t->seconds) - s->start);
     s->confidence = conf;
     s->loudness_start = t->f[a].db;
     s->loudness_end = t->f[b - 1].db;
@@ -82,7 +82,7 @@ static void fill_segment(const mir_track *t, size_t a, size_t b, double conf, au
         }
     }
     s->loudness_max = t->f[mx].db;
-    s->loudness_max_time = mir_frame_time(mx - a);
+    s->loudness_max_time = mir_clamp(mir_frame_time(mx) - s->start, 0, s->duration);
     double top = 0;
     for (int p = 0; p < 12; p++)
         top = fmax(top, s->pitches[p]);

@@ -128,13 +128,13 @@ static double refine(const double *A, size_t maxlag, double bpm, double *peak)
 }
 
 /* Best tempo of the period family, over a broad log-normal prior centred on 110 BPM. */
-static double best_family(const double *A, size_t maxlag, double hint)
+static double best_family(const double *A, size_t maxlag)
 {
     double best = 0, best_bpm = 0;
     int steps = (int)(GRID_PER_OCTAVE * log2(MAX_BPM / MIN_BPM));
     for (int i = 0; i <= steps; i++) {
         double bpm = MIN_BPM * pow(2.0, (double)i / GRID_PER_OCTAVE);
-        double z = log2(bpm / (hint > 0 ? hint : 110.0)) / (hint > 0 ? 0.1 : 1.5);
+        double z = log2(bpm / 110.0) / 1.5;
         double s = family_score(A, maxlag, bpm) * exp(-0.5 * z * z);
         if (s > best) {
             best = s;
@@ -199,31 +199,6 @@ static double env_near(const float *e, size_t n, double pos)
     return m;
 }
 
-double mir_tempo_range(const mir_track *t, size_t a, size_t b, double hint, double *confidence)
-{
-    *confidence = 0;
-    if (b > t->n)
-        b = t->n;
-    if (b <= a || b - a < MIN_TRACK_FRAMES)
-        return 0;
-    size_t n = b - a, maxlag = (size_t)(4 * lag_of(MIN_BPM)) + 2;
-    if (maxlag >= n)
-        maxlag = n - 1;
-    float *e = envelope(t, a, b, 0);
-    double *A = malloc((maxlag + 1) * sizeof *A);
-    double bpm = 0, peak = 0;
-    if (e && A) {
-        autocorr(e, n, A, maxlag);
-        bpm = best_family(A, maxlag, hint);
-        if (bpm > 0)
-            bpm = refine(A, maxlag, bpm, &peak);
-        *confidence = mir_clamp(peak, 0, 1);
-    }
-    free(e);
-    free(A);
-    return bpm;
-}
-
 /* Perceived-tempo prior: log-normal around 120 BPM, half an octave wide. */
 #define PRIOR_BPM 120.0
 #define PRIOR_OCTAVES 0.5
@@ -271,7 +246,7 @@ static int finish_beats(const float *e, size_t n, const size_t *bt, size_t nb, m
         return AUDIO_ENOMEM;
     }
     for (size_t i = a; i < z; i++) {
-        b->t[i - a] = mir_frame_time(bt[i]);
+        b->t[i - a] = mir_frame_time(bt[i]) + MIR_ONSET_DELAY;
         b->conf[i - a] = mir_clamp(v[i] / (2 * rms + 1e-9), 0, 1);
     }
     free(v);
@@ -309,7 +284,7 @@ int mir_tempo(const mir_track *t, mir_beats *b)
     if (!e || !A || !bt)
         goto out;
     autocorr(e, n, A, maxlag);
-    double fam = best_family(A, maxlag, 0), peak = 0;
+    double fam = best_family(A, maxlag), peak = 0;
     if (fam <= 0) {
         rc = 0;
         goto out;
@@ -328,4 +303,35 @@ out:
     free(A);
     free(bt);
     return rc;
+}
+
+double mir_tempo_range(const mir_track *t, size_t a, size_t b, double hint, double *confidence)
+{
+    *confidence = 0;
+    if (b > t->n)
+        b = t->n;
+    if (b <= a || b - a < MIN_TRACK_FRAMES)
+        return 0;
+    size_t n = b - a, maxlag = (size_t)(4 * lag_of(MIN_BPM)) + 2;
+    if (maxlag >= n)
+        maxlag = n - 1;
+    float *e = envelope(t, a, b, 0);
+    double *A = malloc((maxlag + 1) * sizeof *A);
+    double bpm = 0, peak = 0;
+    if (e && A) {
+        autocorr(e, n, A, maxlag);
+        bpm = best_family(A, maxlag);
+        if (bpm > 0)
+            bpm = choose_octave(A, maxlag, bpm);
+        /* the same pulse as the whole track, an octave apart: report the track's octave */
+        for (double f = 0.5; bpm > 0 && hint > 0 && f <= 2.01; f *= 4)
+            if (fabs(bpm * f - hint) <= 0.04 * hint)
+                bpm = hint;
+        if (bpm > 0)
+            bpm = refine(A, maxlag, bpm, &peak);
+        *confidence = mir_clamp(peak, 0, 1);
+    }
+    free(e);
+    free(A);
+    return bpm;
 }
