@@ -139,7 +139,7 @@ void mir_features(const mir_track *t, const mir_beats *b, audio_result *r)
         beat_str += b->conf[i] / (double)b->n;
     double flat_n = mir_clamp(s.flat * 4, 0, 1), high_n = mir_clamp(s.high * 8, 0, 1);
     r->energy = mir_clamp(0.45 * s.loud_n + 0.2 * s.rate_n + 0.2 * s.bright_n + 0.15 * flat_n, 0, 1);
-    r->danceability = mir_clamp(0.35 * pulse_n + 0.25 * b->regularity + 0.2 * tempo_pref + 0.2 * beat_str, 0, 1);
+    r->danceability = mir_clamp(pulse_n * (0.45 + 0.2 * b->regularity + 0.2 * tempo_pref) + 0.15 * beat_str, 0, 1);
     r->acousticness = mir_clamp(1 - (0.35 * s.bright_n + 0.25 * high_n + 0.2 * s.loud_n + 0.2 * (1 - s.dyn_n)), 0, 1);
     double mod_n = mir_clamp((s.modulation - 0.2) / 0.5, 0, 1);
     r->speechiness = mir_clamp(mod_n * (1 - 0.8 * pulse_n) * (0.5 + s.voice), 0, 1);
