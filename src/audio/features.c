@@ -29,10 +29,18 @@ static double db_percentile(const mir_track *t, double q)
 
 void mir_fades(const mir_track *t, audio_result *r)
 {
-    double thr = db_percentile(t, 0.95) - 12;
+    double thr = db_percentile(t, 0.95) - 12, sum = 0;
     size_t h = (size_t)(0.5 * MIR_FPS), first = t->n, last = 0;
+    /* sliding mean power over +-0.5 s: add the frame entering, drop the one leaving */
+    for (size_t i = 0; i < h && i < t->n; i++)
+        sum += pow(10.0, t->f[i].db / 10.0);
     for (size_t i = 0; i < t->n; i++) {
-        double e = mir_mean_db(t, i > h ? i - h : 0, i + h + 1);
+        if (i + h < t->n)
+            sum += pow(10.0, t->f[i + h].db / 10.0);
+        if (i > h)
+            sum -= pow(10.0, t->f[i - h - 1].db / 10.0);
+        size_t lo = i > h ? i - h : 0, hi = i + h + 1 < t->n ? i + h + 1 : t->n;
+        double e = 10.0 * log10(fmax(sum, 0) / (double)(hi - lo) + 1e-12);
         if (e >= thr) {
             first = i < first ? i : first;
             last = i;
@@ -65,11 +73,15 @@ static double modulation(const mir_track *t)
         for (size_t i = a; i < a + MOD_WIN; i++)
             mean += t->f[i].db / (double)MOD_WIN;
         for (int k = 1; k <= (int)(20.0 * MOD_WIN / MIR_FPS); k++) {
-            double hz = k * MIR_FPS / MOD_WIN, re = 0, im = 0;
+            /* one DFT bin; the phasor turns by a fixed step, so no trigonometry per sample */
+            double hz = k * MIR_FPS / MOD_WIN, re = 0, im = 0, c = 1, sn = 0;
+            double dc = cos(2 * M_PI * k / MOD_WIN), ds = sin(2 * M_PI * k / MOD_WIN);
             for (size_t i = a; i < a + MOD_WIN; i++) {
-                double ph = 2 * M_PI * k * (double)(i - a) / MOD_WIN;
-                re += (t->f[i].db - mean) * cos(ph);
-                im += (t->f[i].db - mean) * sin(ph);
+                double v = t->f[i].db - mean, c2 = c * dc - sn * ds;
+                re += v * c;
+                im += v * sn;
+                sn = sn * dc + c * ds;
+                c = c2;
             }
             double p = re * re + im * im;
             den += hz >= 0.5 ? p : 0;

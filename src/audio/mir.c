@@ -175,13 +175,13 @@ static void time_domain(const float *x, mir_frame *f)
 /* Adds a spectral peak at bin k (parabolic interpolation) to the chroma vectors. */
 static void chroma_peak(const float *p, int k, mir_frame *f)
 {
-    double a = log(p[k - 1] + 1e-20), b = log(p[k] + 1e-20), c = log(p[k + 1] + 1e-20);
+    double a = logf(p[k - 1] + 1e-20f), b = logf(p[k] + 1e-20f), c = logf(p[k + 1] + 1e-20f);
     double den = a - 2 * b + c;
     double d = den < 0 ? 0.5 * (a - c) / den : 0;
     double hz = (k + d) * AUDIO_RATE / MIR_FRAME;
-    double midi = 69.0 + 12.0 * log2(hz / 440.0);
+    double midi = 69.0 + 12.0 * log2f((float)(hz / 440.0));
     double near = floor(midi + 0.5), off = midi - near;
-    double w = cos(M_PI * off / 2);
+    double w = cosf((float)(M_PI * off / 2));
     int pc = ((int)near % 12 + 12) % 12;
     float e = (float)(w * w * sqrt(p[k]));
     f->chroma[pc] += e;
@@ -192,7 +192,7 @@ static void chroma_peak(const float *p, int k, mir_frame *f)
 /* Mel bands, onset flux, MFCC. */
 static void mel_features(audio_mir *m, const float *p, mir_frame *f)
 {
-    double mel[MIR_NMEL] = {0};
+    float mel[MIR_NMEL] = {0};
     for (int k = 1; k < MIR_BINS; k++) {
         int b = m->mel_band[k];
         if (b == 255)
@@ -205,7 +205,7 @@ static void mel_features(audio_mir *m, const float *p, mir_frame *f)
     float ld[MIR_NMEL];
     double flux = 0, flux_lo = 0, mean = 0;
     for (int b = 0; b < MIR_NMEL; b++) {
-        ld[b] = (float)mir_clamp(10.0 * log10(mel[b] + 1e-12), MIR_FLOOR_DB, 20);
+        ld[b] = (float)mir_clamp(10.0f * log10f(mel[b] + 1e-12f), MIR_FLOOR_DB, 20);
         double d = ld[b] - m->prev[1][b];
         if (d > 0) {
             flux += d;
@@ -228,30 +228,39 @@ static void mel_features(audio_mir *m, const float *p, mir_frame *f)
 }
 
 /* Spectral shape: centroid, flatness, band shares; chroma from the peaks. */
+static float range_sum(const float *p, int a, int b)
+{
+    float s = 0;
+    for (int k = a; k < b; k++)
+        s += p[k];
+    return s;
+}
+
+static int bin_of(double hz)
+{
+    return (int)(hz * MIR_FRAME / AUDIO_RATE + 0.5);
+}
+
 static void spectral_features(const float *p, mir_frame *f)
 {
-    const double bin_hz = (double)AUDIO_RATE / MIR_FRAME;
-    double tot = 0, cen = 0, logsum = 0, voice = 0, high = 0, low = 0, pmax = 0;
-    for (int k = 1; k < MIR_BINS; k++) {
-        double hz = k * bin_hz, e = p[k];
-        tot += e;
-        cen += hz * e;
-        logsum += log(e + 1e-12);
-        voice += (hz >= 300 && hz <= 3400) ? e : 0;
-        high += hz > 4000 ? e : 0;
-        low += hz < 150 ? e : 0;
-        pmax = e > pmax ? e : pmax;
+    const float bin_hz = (float)AUDIO_RATE / MIR_FRAME;
+    float tot = 0, cen = 0, logsum = 0, pmax = 0;
+    for (int k = 1; k < MIR_BINS; k++) { /* the hot loop: single precision, no branches */
+        tot += p[k];
+        cen += (float)k * p[k];
+        logsum += logf(p[k] + 1e-12f);
+        pmax = p[k] > pmax ? p[k] : pmax;
     }
-    if (tot < 1e-10)
+    if (tot < 1e-10f)
         return; /* silence: shape features stay 0 */
-    f->centroid = (float)(cen / tot);
+    f->centroid = cen * bin_hz / tot;
     f->flatness = (float)mir_clamp(exp(logsum / (MIR_BINS - 1)) / (tot / (MIR_BINS - 1)), 0, 1);
-    f->voice = (float)(voice / tot);
-    f->high = (float)(high / tot);
-    f->low = (float)(low / tot);
-    int k0 = (int)(60 / bin_hz), k1 = (int)(5000 / bin_hz);
+    f->voice = range_sum(p, bin_of(300), bin_of(3400) + 1) / tot;
+    f->high = range_sum(p, bin_of(4000) + 1, MIR_BINS) / tot;
+    f->low = range_sum(p, 1, bin_of(150)) / tot;
+    int k0 = bin_of(60), k1 = bin_of(5000);
     for (int k = k0; k < k1; k++)
-        if (p[k] > p[k - 1] && p[k] >= p[k + 1] && p[k] > pmax * 1e-5)
+        if (p[k] > p[k - 1] && p[k] >= p[k + 1] && p[k] > pmax * 1e-5f)
             chroma_peak(p, k, f);
 }
 
