@@ -11,7 +11,7 @@
  *   cc -O2 -D_GNU_SOURCE -Isrc -o build/audio_mir_eval bench/audio_mir_eval.c build/rel/libroadie.a \
  *      $(pkg-config --cflags --libs sndfile soxr fftw3f) -lm -lpthread
  * Run:
- *   build/audio_mir_eval /work/devset7 [--ref]
+ *   build/audio_mir_eval /work/devset7 [--ref | --features]
  *   build/audio_mir_eval --long /work/devset7/blupi_music000.wav 600
  *
  * Decoding here is deliberately trivial (libsndfile, downmix, libsoxr); the decoder of the
@@ -248,10 +248,10 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "--long") == 0)
         return long_run(argv[2], atof(argv[3]));
     if (argc < 2) {
-        fprintf(stderr, "usage: %s DIR [--ref] | --long FILE SECONDS\n", argv[0]);
+        fprintf(stderr, "usage: %s DIR [--ref|--features] | --long FILE SECONDS\n", argv[0]);
         return 2;
     }
-    int ref = argc > 2 && strcmp(argv[2], "--ref") == 0;
+    int ref = argc > 2 && strcmp(argv[2], "--ref") == 0, feat = argc > 2 && strcmp(argv[2], "--features") == 0;
     truth *tr = NULL;
     int n = load_truth(argv[1], &tr);
     if (n <= 0) {
@@ -305,6 +305,11 @@ int main(int argc, char **argv)
             printf("  %7.2f %7.2f", ta, tb);
         }
         printf("\n");
+        if (feat)
+            printf("    energy %.2f dance %.2f acoustic %.2f instrumental %.2f speech %.2f live %.2f valence %.2f "
+                   "fade %.1f/%.1f, %zu segments, %zu sections\n",
+                   r.energy, r.danceability, r.acousticness, r.instrumentalness, r.speechiness, r.liveness, r.valence,
+                   r.end_of_fade_in, r.start_of_fade_out, r.n_segments, r.n_sections);
         result_drop(&r);
     }
     printf("\n%d files, %.0f s of audio\n", me.n, me.audio_s);
