@@ -312,8 +312,8 @@ int audio_mir_push(audio_mir *m, const float *samples, size_t n)
     while (n > 0) {
         size_t take = MIR_FRAME - m->have;
         take = take < n ? take : n;
-        for (size_t i = 0; i < take; i++) /* NaN and out-of-range samples are clipped */
-            m->buf[m->have + i] = (float)mir_clamp(samples[i], -1.0, 1.0);
+        for (size_t i = 0; i < take; i++) /* out-of-range samples are clipped, NaN is silence */
+            m->buf[m->have + i] = isnan(samples[i]) ? 0.0f : (float)mir_clamp(samples[i], -1.0, 1.0);
         m->have += take;
         m->total += take;
         samples += take;

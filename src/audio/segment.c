@@ -151,22 +151,28 @@ static double cosine(const float *a, const float *b)
     return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 1;
 }
 
-/* Foote novelty: similarity within the past and within the future minus across. */
-static void novelty(const float *x, size_t nb, double *nov)
+/* Foote novelty: similarity within the past and within the future minus across, with a
+ * Gaussian taper. sim holds cosine(block i, block i + d) for d < 2 * KERNEL. */
+static void novelty(const float *x, size_t nb, double *nov, float *sim)
 {
+    static const size_t W = 2 * KERNEL;
+    for (size_t i = 0; i < nb; i++)
+        for (size_t d = 1; d < W; d++)
+            sim[i * W + d] = i + d < nb ? (float)cosine(x + i * NFEAT, x + (i + d) * NFEAT) : 0;
+    double g[2 * KERNEL];
+    for (int a = -KERNEL; a < KERNEL; a++)
+        g[a + KERNEL] = exp(-0.5 * (a + 0.5) * (a + 0.5) / (KERNEL * KERNEL / 4.0));
     for (size_t i = 0; i < nb; i++) {
         double s = 0;
-        int cnt = 0;
         for (int a = -KERNEL; a < KERNEL; a++)
             for (int b = a + 1; b < KERNEL; b++) {
                 long ia = (long)i + a, ib = (long)i + b;
                 if (ia < 0 || ib >= (long)nb)
                     continue;
-                double g = exp(-0.5 * ((a + 0.5) * (a + 0.5) + (b + 0.5) * (b + 0.5)) / (KERNEL * KERNEL / 4.0));
-                s += ((a < 0) == (b < 0) ? g : -g) * cosine(x + ia * NFEAT, x + ib * NFEAT);
-                cnt++;
+                double w = g[a + KERNEL] * g[b + KERNEL];
+                s += ((a < 0) == (b < 0) ? w : -w) * sim[(size_t)ia * W + (size_t)(b - a)];
             }
-        nov[i] = cnt ? s : 0;
+        nov[i] = s;
     }
 }
 
@@ -215,12 +221,13 @@ int mir_sections(const mir_track *t, const mir_beats *b, audio_result *r)
     float *x = block_features(t, nb);
     double *nov = calloc(nb + 1, sizeof *nov), *conf = calloc(nb + 1, sizeof *conf);
     size_t *st = calloc(nb + 1, sizeof *st);
+    float *sim = malloc((nb + 1) * 2 * KERNEL * sizeof *sim);
     int rc = AUDIO_ENOMEM;
-    if (!x || !nov || !conf || !st)
+    if (!x || !nov || !conf || !st || !sim)
         goto out;
     conf[0] = 1;
     if (nb >= 2 * MIN_SECTION) {
-        novelty(x, nb, nov);
+        novelty(x, nb, nov, sim);
         k = section_starts(nov, nb, st, conf);
     }
     r->sections = calloc(k, sizeof *r->sections);
@@ -237,5 +244,6 @@ out:
     free(nov);
     free(conf);
     free(st);
+    free(sim);
     return rc;
 }
