@@ -339,6 +339,15 @@ static int flush(audio_mir *m)
     return 0;
 }
 
+static void forget_arrays(audio_result *r)
+{
+    r->bars = r->beats = r->tatums = NULL;
+    r->sections = NULL;
+    r->segments = NULL;
+    r->n_bars = r->n_beats = r->n_tatums = r->n_sections = r->n_segments = 0;
+}
+
+/* Frees the arrays this analysis allocated (after forget_arrays, nothing else). */
 static void drop_arrays(audio_result *r)
 {
     free(r->bars);
@@ -346,10 +355,7 @@ static void drop_arrays(audio_result *r)
     free(r->tatums);
     free(r->sections);
     free(r->segments);
-    r->bars = r->beats = r->tatums = NULL;
-    r->sections = NULL;
-    r->segments = NULL;
-    r->n_bars = r->n_beats = r->n_tatums = r->n_sections = r->n_segments = 0;
+    forget_arrays(r);
 }
 
 int audio_mir_finish(audio_mir *m, audio_result *r)
@@ -364,7 +370,7 @@ int audio_mir_finish(audio_mir *m, audio_result *r)
     if (m->total == 0)
         return AUDIO_ETOOSHORT;
     mir_track t = {.f = m->frames, .n = m->n, .seconds = (double)m->total / AUDIO_RATE};
-    drop_arrays(r);
+    forget_arrays(r); /* r's array fields are outputs: never freed here, whatever they held */
     if ((rc = mir_tempo(&t, &b)) != 0 || (rc = mir_grid_spans(&t, &b, r)) != 0)
         goto out;
     r->tempo = b.tempo;
