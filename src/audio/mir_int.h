@@ -68,7 +68,8 @@ void mir_fftw_unlock(void);
 /* tempo.c: onset envelope -> tempo, beats, meter. Returns 0 or AUDIO_ENOMEM. */
 int mir_tempo(const mir_track *t, mir_beats *b);
 void mir_beats_release(mir_beats *b);
-/* Tempo (BPM) of frames [a, b) from the autocorrelation of their onset envelope, 0 if none. */
+/* Tempo (BPM) of frames [a, b) by the same estimator as the track, 0 if under 3 s; when it
+ * lands an octave from hint (the track tempo), hint's octave is kept. */
 double mir_tempo_range(const mir_track *t, size_t a, size_t b, double hint, double *confidence);
 /* meter.c: bar length, downbeat and tatum division of the tracked beats b (env is the
  * onset envelope tempo.c tracked them on, n frames). Returns 0 or AUDIO_ENOMEM. */
