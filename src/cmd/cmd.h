@@ -12,4 +12,14 @@ int cmd_usage_error(const char *name, const char *fmt, ...) __attribute__((forma
 /* True when argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);
 
+#include <stddef.h>
+
+struct http_router;
+
+/* roadie serve: the HTTP API until SIGTERM/SIGINT. */
+int cmd_serve(int argc, char **argv);
+/* Adds every route the server answers (the one route table, in sections) to r. Returns 0,
+ * or -1 with a message in err. The OpenAPI check in the unit tests uses it too. */
+int cmd_routes_add(struct http_router *r, char *err, size_t errlen);
+
 #endif

@@ -11,6 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"serve", cmd_serve, "serve the HTTP API until SIGTERM"},
     {NULL, NULL, NULL},
 };
 
