@@ -16,6 +16,8 @@ int cmd_wants_help(int argc, char **argv);
 
 struct http_router;
 
+/* roadie openapi: prints the OpenAPI document. */
+int cmd_openapi(int argc, char **argv);
 /* roadie serve: the HTTP API until SIGTERM/SIGINT. */
 int cmd_serve(int argc, char **argv);
 /* Adds every route the server answers (the one route table, in sections) to r. Returns 0,

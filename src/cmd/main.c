@@ -12,6 +12,7 @@ struct command {
 
 static const struct command commands[] = {
     {"serve", cmd_serve, "serve the HTTP API until SIGTERM"},
+    {"openapi", cmd_openapi, "print the OpenAPI 3.1 document"},
     {NULL, NULL, NULL},
 };
 

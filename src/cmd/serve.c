@@ -21,7 +21,9 @@ static void help(void)
 
 int cmd_routes_add(http_router *r, char *err, size_t errlen)
 {
-    return http_router_add(r, http_ops_routes, err, errlen);
+    if (http_router_add(r, http_ops_routes, err, errlen) < 0 || http_router_add(r, http_docs_routes, err, errlen) < 0)
+        return -1;
+    return 0;
 }
 
 /* Waits for SIGTERM or SIGINT, which every thread has blocked (see cmd_serve). */

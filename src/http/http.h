@@ -74,9 +74,13 @@ const http_route *http_router_get(const http_router *r, size_t i);
 /* "GET", "POST", ...; "" for anything else. */
 const char *http_method_name(http_method m);
 
-/* The routes the http module answers itself: /healthz, /readyz, /metrics, /openapi.json,
- * /docs and /docs/assets/{path...}. */
+/* The routes the http module answers itself: /healthz, /readyz and /metrics
+ * (http_ops_routes); /openapi.json, /docs and /docs/assets/{path...} (http_docs_routes). */
 extern const http_route http_ops_routes[];
+extern const http_route http_docs_routes[];
+
+/* The OpenAPI 3.1 document (docs/openapi.json, built in): NUL-terminated, *len bytes. */
+const char *http_openapi(size_t *len);
 
 /* ---- server -------------------------------------------------------------------------- */
 

@@ -136,6 +136,11 @@ bool http_mw_before(http_req *req);
 /* Adds the headers every reply carries (request id, security, CORS, Allow). */
 void http_mw_finish_headers(http_req *req);
 
+/* ---- docs.c ------------------------------------------------------------------------ */
+
+/* True when name is a safe relative asset path (no "..", no hidden files). */
+bool http_asset_name_ok(const char *name);
+
 /* ---- response.c ---------------------------------------------------------------------- */
 
 /* Builds the MHD response from req's reply and queues it. */
