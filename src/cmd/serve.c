@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void help(void)
@@ -68,6 +69,13 @@ int cmd_serve(int argc, char **argv)
     if (!(router = http_router_new()) || cmd_routes_add(router, err, sizeof(err)) < 0) {
         log_error("routes: %s", router ? err : "out of memory");
         goto out;
+    }
+    if (getenv("ROADIE_TEST_ROUTES") && strcmp(getenv("ROADIE_TEST_ROUTES"), "1") == 0) {
+        log_warn("ROADIE_TEST_ROUTES=1: serving the integration-test routes under /_test/");
+        if (http_router_add(router, http_test_routes, err, sizeof(err)) < 0) {
+            log_error("routes: %s", err);
+            goto out;
+        }
     }
     if (!(srv = http_server_start(&cfg, router, err, sizeof(err)))) {
         log_error("%s", err);

@@ -78,6 +78,9 @@ const char *http_method_name(http_method m);
  * (http_ops_routes); /openapi.json, /docs and /docs/assets/{path...} (http_docs_routes). */
 extern const http_route http_ops_routes[];
 extern const http_route http_docs_routes[];
+/* Routes for the integration suite only (/_test/...): a schema'd JSON body with a 2 KiB
+ * limit, a slow handler, path and query parameters. Not part of the API. */
+extern const http_route http_test_routes[];
 
 /* The OpenAPI 3.1 document (docs/openapi.json, built in): NUL-terminated, *len bytes. */
 const char *http_openapi(size_t *len);
