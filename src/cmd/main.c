@@ -11,6 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"migrate", cmd_migrate, "apply database migrations; --status lists them"},
     {NULL, NULL, NULL},
 };
 
