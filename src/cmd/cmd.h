@@ -21,5 +21,6 @@ int cmd_wants_help(int argc, char **argv);
 struct db *cmd_open_db(const struct config *cfg, char *err, size_t errlen);
 
 int cmd_migrate(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations; --status lists them"},
+    {"audit", cmd_audit, "verify the audit log's hash chain; print its head"},
     {NULL, NULL, NULL},
 };
 
