@@ -53,4 +53,92 @@ int store_audit_list(db *d, const char *actor, const char *action, int64_t since
 /* Erases the personal data recorded about subject_id (GDPR). */
 int store_audit_forget(db *d, const char *subject_id);
 
+/* ---- users --------------------------------------------------------------------------- */
+
+typedef struct store_user {
+    char id[23];
+    char email[256]; /* lower-cased */
+    char name[256];
+    char password_hash[256]; /* argon2id encoded string */
+    char role[8];            /* "admin" | "user" */
+    bool disabled;
+    int64_t token_version; /* access tokens carrying an older version are refused */
+    int64_t failed_logins, failed_since, locked_until;
+    int64_t created_at, updated_at;
+} store_user;
+
+/* Inserts u (id, email, name, password_hash, role; times set here). DB_ECONSTRAINT when the
+ * email is taken. */
+int store_user_insert(db *d, store_user *u);
+/* Reads the user by id / by email (lower-cased by the caller) into *u; *found says whether. */
+int store_user_get(db *d, const char *id, store_user *u, bool *found);
+int store_user_by_email(db *d, const char *email, store_user *u, bool *found);
+/* Writes name, email, role, disabled, password_hash and token_version back (by id). */
+int store_user_update(db *d, store_user *u);
+/* Records a failed login: counts failures within window_ms and locks the account until
+ * now + lock_ms when the count reaches max. *locked tells whether this failure locked it. */
+int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_ms, int max, int64_t lock_ms,
+                            bool *locked);
+/* Clears the failure count after a good login. */
+int store_user_login_ok(db *d, const char *id);
+/* Users ordered by id after `after` ("" = from the start), at most limit. Columns: id,
+ * email, name, role, disabled, created_at. */
+int store_user_list(db *d, const char *after, int limit, db_res **out);
+/* Deletes the user (their memberships, tokens cascade). */
+int store_user_delete(db *d, const char *id);
+/* Number of users (0 on a fresh install). */
+int store_user_count(db *d, int64_t *n);
+
+/* ---- refresh tokens (stored hashed, rotated on every use, grouped in families) -------- */
+
+typedef struct store_refresh {
+    char family_id[23];
+    char user_id[23];
+    int64_t expires_at;
+    bool used, revoked;
+} store_refresh;
+
+int store_refresh_insert(db *d, const char *token_hash, const char *family_id, const char *user_id, int64_t expires_at);
+int store_refresh_get(db *d, const char *token_hash, store_refresh *r, bool *found);
+/* Marks the token used; *won is false when another request used it first. */
+int store_refresh_use(db *d, const char *token_hash, bool *won);
+int store_refresh_revoke_family(db *d, const char *family_id);
+int store_refresh_revoke_user(db *d, const char *user_id);
+
+/* ---- artists and their members ------------------------------------------------------- */
+
+/* Creates the artist with owner_id as its first owner, in one transaction. */
+int store_artist_create(db *d, const char *id, const char *name, const char *spotify_id, const char *owner_id);
+/* Reads one artist: columns id, name, spotify_id, created_at, updated_at. */
+int store_artist_get(db *d, const char *id, db_res **out);
+/* The artists user_id belongs to, with the role: columns id, name, spotify_id, created_at,
+ * updated_at, role. */
+int store_artist_list_for(db *d, const char *user_id, db_res **out);
+int store_artist_update(db *d, const char *id, const char *name, const char *spotify_id);
+int store_artist_delete(db *d, const char *id);
+/* Deletes every artist whose only owner is user_id (before that user is erased). */
+int store_artist_delete_sole_owned(db *d, const char *user_id);
+
+/* user_id's role at artist_id into role ("" when not a member). */
+int store_member_role(db *d, const char *artist_id, const char *user_id, char role[8]);
+/* Members of the artist: columns user_id, email, name, role, created_at. */
+int store_member_list(db *d, const char *artist_id, db_res **out);
+/* Adds a member (DB_ECONSTRAINT when already one). */
+int store_member_add(db *d, const char *artist_id, const char *user_id, const char *role);
+int store_member_set_role(db *d, const char *artist_id, const char *user_id, const char *role);
+int store_member_remove(db *d, const char *artist_id, const char *user_id);
+/* Owners of the artist. */
+int store_member_owner_count(db *d, const char *artist_id, int64_t *n);
+
+/* ---- API keys ---------------------------------------------------------------------- */
+
+int store_key_insert(db *d, const char *id, const char *artist_id, const char *name, const char *prefix,
+                     const char *key_hash, const char *scopes, const char *created_by);
+/* Keys of the artist: columns id, name, prefix, scopes, created_at, last_used_at, revoked_at. */
+int store_key_list(db *d, const char *artist_id, db_res **out);
+/* The live key with this hash: columns id, artist_id, scopes. */
+int store_key_find(db *d, const char *key_hash, db_res **out);
+int store_key_revoke(db *d, const char *artist_id, const char *id);
+int store_key_touch(db *d, const char *id);
+
 #endif
