@@ -13,6 +13,7 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations; --status lists them"},
     {"audit", cmd_audit, "verify the audit log's hash chain; print its head"},
+    {"user", cmd_user, "add a user (the first admin) or reset a password, from stdin"},
     {NULL, NULL, NULL},
 };
 

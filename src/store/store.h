@@ -79,8 +79,8 @@ int store_user_update(db *d, store_user *u);
  * now + lock_ms when the count reaches max. *locked tells whether this failure locked it. */
 int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_ms, int max, int64_t lock_ms,
                             bool *locked);
-/* Clears the failure count after a good login. */
-int store_user_login_ok(db *d, const char *id);
+/* Clears the failure count and any lock (after a good login, or by an operator). */
+int store_user_clear_failures(db *d, const char *id);
 /* Users ordered by id after `after` ("" = from the start), at most limit. Columns: id,
  * email, name, role, disabled, created_at. */
 int store_user_list(db *d, const char *after, int limit, db_res **out);

@@ -94,9 +94,11 @@ int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_m
     return rc;
 }
 
-int store_user_login_ok(db *d, const char *id)
+int store_user_clear_failures(db *d, const char *id)
 {
-    return db_exec(d, "UPDATE users SET failed_logins = 0, failed_since = 0 WHERE id = ? AND failed_logins <> 0",
+    return db_exec(d,
+                   "UPDATE users SET failed_logins = 0, failed_since = 0, locked_until = 0 WHERE id = ?"
+                   " AND (failed_logins <> 0 OR locked_until <> 0)",
                    DB_ARGS(DB_TEXT(id)));
 }
 
