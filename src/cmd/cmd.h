@@ -23,5 +23,6 @@ struct db *cmd_open_db(const struct config *cfg, char *err, size_t errlen);
 int cmd_migrate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

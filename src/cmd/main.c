@@ -14,6 +14,7 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations; --status lists them"},
     {"audit", cmd_audit, "verify the audit log's hash chain; print its head"},
     {"user", cmd_user, "add a user (the first admin) or reset a password, from stdin"},
+    {"analyze", cmd_analyze, "Spotify audio-features (and --analysis) JSON for audio files"},
     {NULL, NULL, NULL},
 };
 
