@@ -6,6 +6,7 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <stdbool.h>
 #include <sndfile.h>
 #include <sodium.h>
 #include <soxr.h>
@@ -139,12 +140,26 @@ static int resample_push(decoder *d, const float *mono, size_t n)
     }
 }
 
+/* True when a WAV-like header declared more audio data than the file holds: libsndfile then
+ * quietly reads what is there, noting "data : N (should be M)" in its log. */
+static bool data_chunk_cut(SNDFILE *f)
+{
+    char log[4096];
+    sf_command(f, SFC_GET_LOG_INFO, log, sizeof(log));
+    for (const char *p = log; (p = strstr(p, "data ")) != NULL; p++)
+        if ((p == log || p[-1] == '\n') && strstr(p, "(should be") && strstr(p, "(should be") < strchr(p, '\n'))
+            return true;
+    return false;
+}
+
 static int run(decoder *d, audio_result *out)
 {
     int rc = decoder_init(d), ch = d->info.channels;
     sf_count_t total = 0, n;
     if (rc != AUDIO_OK)
         return rc;
+    if (data_chunk_cut(d->f))
+        return AUDIO_ECORRUPT;
     while ((n = sf_readf_float(d->f, d->in, BLOCK)) > 0) {
         total += n;
         if (total > (sf_count_t)AUDIO_MAX_SECONDS * d->info.samplerate)
