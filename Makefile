@@ -1,6 +1,7 @@
 # Roadie build. GNU make. Modules plug in through src/<module>/module.mk, which may add
 # pkg-config names to PKGS, plain linker flags to LIBS, and generated C files (under
-# build/gen/, with the rule that makes them) to GEN_SRC; tests are found by their paths.
+# build/gen/, with the rule that makes them) to GEN_SRC, and data files built into the share
+# dir (build/share/, with their rule) to SHARE; tests are found by their paths.
 #   make          release build: build/roadie
 #   make dev      install what is missing, build, migrate, load demo data, serve on 127.0.0.1:8080
 #   make test     everything CI runs (unit suite under ASan+UBSan, integration on SQLite and PostgreSQL)
@@ -15,6 +16,7 @@ CC       ?= cc
 PKGS     :=
 LIBS     := -lm -lpthread
 GEN_SRC  :=
+SHARE    :=
 include $(sort $(wildcard src/*/module.mk))
 
 WARN     := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
@@ -32,7 +34,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-all: build/roadie
+all: build/roadie $(SHARE)
 .PHONY: all dev test unit integration docs bench fuzz check clean deps
 
 build/rel/%.o: %.c
@@ -54,7 +56,7 @@ build/roadie-san: build/san/src/cmd/main.o build/san/libroadie.a
 
 # A unit test may #include the .c it tests to reach its statics; the archive then
 # supplies only the objects the test did not define itself.
-build/san/tests/%: tests/unit/%.c build/san/libroadie.a
+build/san/tests/%: tests/unit/%.c build/san/libroadie.a | $(SHARE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit $(SAN_CFLAGS) -MMD -MP -o $@ $< build/san/libroadie.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LIBS)
 

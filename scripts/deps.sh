@@ -7,6 +7,9 @@ want=$(sed 's/#.*//' scripts/packages/*.txt | tr -s ' \t' '\n' | sed '/^$/d' | s
 missing=$(for p in $want; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"
 done)
+# npm fetches data files and web assets; a machine may already have it from NodeSource's
+# nodejs, so only ask Debian for it when there is none.
+command -v npm >/dev/null || missing="$missing nodejs npm"
 [ -z "$missing" ] && exit 0
 sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
 echo "deps: installing $(echo $missing)" >&2

@@ -1,2 +1,4 @@
-# audio: the analyser (src/audio/mir.c and friends) transforms with fftw3 in single precision.
-PKGS += fftw3f
+# audio: decoding with libsndfile, loudness with libebur128, resampling with libsoxr, the
+# analyser (src/audio/mir.c and friends) on fftw3 in single precision; content ids hashed
+# with libsodium.
+PKGS += fftw3f sndfile libebur128 soxr libsodium

@@ -7,12 +7,23 @@
 #ifndef ROADIE_CMD_H
 #define ROADIE_CMD_H
 
+#include <stddef.h>
+
+struct config;
+struct db;
+
 /* Prints "roadie <name>: " and the message to stderr, returns 2 (a usage error). */
 int cmd_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);
 
-#include <stddef.h>
+/* Opens cfg's database (creating data_dir for SQLite first), or NULL with a message in err. */
+struct db *cmd_open_db(const struct config *cfg, char *err, size_t errlen);
+
+int cmd_migrate(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 struct http_router;
 

@@ -1,6 +1,12 @@
 /* Helpers shared by the subcommands. */
 #include "cmd/cmd.h"
 
+#include "base/config.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,4 +28,13 @@ int cmd_wants_help(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
     return 0;
+}
+
+db *cmd_open_db(const config *cfg, char *err, size_t errlen)
+{
+    if (strncmp(cfg->database_url, "sqlite:", 7) == 0 && mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create data_dir %s: %s", cfg->data_dir, strerror(errno));
+        return NULL;
+    }
+    return db_open(cfg->database_url, err, errlen);
 }

@@ -1,25 +1,13 @@
 /*
- * audio_mir_eval: scores the analyser (audio_mir_*) on a development set built by
+ * audio_eval: scores the audio module on a development set built by
  * ../shared/data/make-dev-audio.sh and prints, per file and in total, tempo Accuracy1 and
- * Accuracy2, the MIREX weighted key score, time-signature accuracy per class, speed
- * (x realtime on one core, decode and resampling included) and peak memory. With --ref it
- * runs `aubio tempo` and `bpm` (bpm-tools) on the same files in the same run and scores them
- * too, with their speed. With --long FILE SECONDS it streams FILE over and over until SECONDS
- * of audio went through one analyser and prints the peak memory of that (10-minute check).
- *
- * Build (from the repo root, after `make`):
- *   cc -O2 -D_GNU_SOURCE -Isrc -o build/audio_mir_eval bench/audio_mir_eval.c build/rel/libroadie.a \
- *      $(pkg-config --cflags --libs sndfile soxr fftw3f) -lm -lpthread
- * Run:
- *   build/audio_mir_eval /work/devset7 [--ref | --features]
- *   build/audio_mir_eval --long /work/devset7/blupi_music000.wav 600
- *
- * Decoding here is deliberately trivial (libsndfile, downmix, libsoxr); the decoder of the
- * audio module replaces it once `roadie analyze` exists, and bench/audio.sh calls that.
+ * Accuracy2, the MIREX weighted key score, time-signature accuracy per class, speed (x
+ * realtime on one core: decode, loudness, resampling and the whole analysis) and peak memory.
+ * With --ref it runs `aubio tempo` and `bpm` (bpm-tools) on the same files in the same run and
+ * scores them too, with their speed. With --long FILE it analyses one file and prints its
+ * peak memory (the 10-minute check). bench/audio.sh builds and runs it.
  */
 #include <math.h>
-#include <sndfile.h>
-#include <soxr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +15,6 @@
 #include <time.h>
 
 #include "audio/audio.h"
-
-#define BLOCK 8192
 
 typedef struct truth {
     char file[256];
@@ -62,77 +48,16 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-/* A local release: audio_result_release belongs to the decoder half of the module. */
-static void result_drop(audio_result *r)
+/* Decodes and analyses path with the audio module (as `roadie analyze` does). Returns the
+ * seconds of audio, or -1. */
+static double analyse_file(const char *path, audio_result *r)
 {
-    free(r->bars);
-    free(r->beats);
-    free(r->tatums);
-    free(r->sections);
-    free(r->segments);
-    memset(r, 0, sizeof *r);
-}
-
-/* Decodes path (looping until min_seconds when > 0), downmixes, resamples to AUDIO_RATE
- * and streams it into a fresh analyser. Returns the seconds of audio, or -1. */
-static double analyse_file(const char *path, double min_seconds, audio_result *r)
-{
-    SF_INFO info = {0};
-    SNDFILE *sf = sf_open(path, SFM_READ, &info);
-    if (!sf) {
-        fprintf(stderr, "%s: %s\n", path, sf_strerror(NULL));
+    int rc = audio_analyze_file(path, r);
+    if (rc != AUDIO_OK) {
+        fprintf(stderr, "%s: %s\n", path, audio_strerror(rc));
         return -1;
     }
-    double seconds = -1;
-    soxr_error_t err = NULL;
-    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-    soxr_t rs = soxr_create(info.samplerate, AUDIO_RATE, 1, &err, &io, &q, NULL);
-    audio_mir *m = audio_mir_new();
-    float *in = malloc(sizeof(float) * BLOCK * (size_t)info.channels), *mono = malloc(sizeof(float) * BLOCK);
-    size_t ocap = (size_t)(BLOCK * (double)AUDIO_RATE / info.samplerate) + 64;
-    float *o = malloc(sizeof(float) * ocap);
-    int64_t frames = 0;
-    if (err || !m || !in || !mono || !o)
-        goto out;
-    for (;;) {
-        sf_count_t got = sf_readf_float(sf, in, BLOCK);
-        if (got <= 0) {
-            if (min_seconds > 0 && frames > 0 && (double)frames / info.samplerate < min_seconds) {
-                sf_seek(sf, 0, SEEK_SET);
-                continue;
-            }
-            break;
-        }
-        for (sf_count_t i = 0; i < got; i++) {
-            float s = 0;
-            for (int c = 0; c < info.channels; c++)
-                s += in[i * info.channels + c];
-            mono[i] = s / (float)info.channels;
-        }
-        frames += got;
-        size_t done = 0;
-        soxr_process(rs, mono, (size_t)got, NULL, o, ocap, &done);
-        if (audio_mir_push(m, o, done))
-            goto out;
-    }
-    size_t done;
-    do { /* drain the resampler */
-        done = 0;
-        soxr_process(rs, NULL, 0, NULL, o, ocap, &done);
-        if (done && audio_mir_push(m, o, done))
-            goto out;
-    } while (done);
-    if (audio_mir_finish(m, r) == 0)
-        seconds = (double)frames / info.samplerate;
-out:
-    free(in);
-    free(mono);
-    free(o);
-    audio_mir_free(m);
-    soxr_delete(rs);
-    sf_close(sf);
-    return seconds;
+    return r->duration;
 }
 
 static int tempo_ok(double est, double ref, int octaves)
@@ -162,10 +87,9 @@ static double mirex(int rk, int rm, int ek, int em)
     return 0;
 }
 
-static int load_truth(const char *dir, truth **out)
+static int load_truth(const char *path, truth **out)
 {
-    char path[4096], line[1024];
-    snprintf(path, sizeof path, "%s/truth.tsv", dir);
+    char line[1024];
     FILE *fp = fopen(path, "r");
     if (!fp)
         return -1;
@@ -228,34 +152,34 @@ static void print_tally(const char *name, const tally *t)
     printf("\n");
 }
 
-static int long_run(const char *path, double seconds)
+static int long_run(const char *path)
 {
     audio_result r = {0};
     double c0 = cpu_now();
-    double s = analyse_file(path, seconds, &r);
+    double s = analyse_file(path, &r);
     double c = cpu_now() - c0;
     if (s < 0)
         return 1;
     printf("long: %.0f s of audio, tempo %.2f, %zu beats, %zu segments, %zu sections, %.0fx realtime, "
            "peak RSS %.1f MB\n",
            s, r.tempo, r.n_beats, r.n_segments, r.n_sections, s / c, peak_rss_kb() / 1024.0);
-    result_drop(&r);
+    audio_result_release(&r);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc >= 4 && strcmp(argv[1], "--long") == 0)
-        return long_run(argv[2], atof(argv[3]));
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DIR [--ref|--features] | --long FILE SECONDS\n", argv[0]);
+    if (argc >= 3 && strcmp(argv[1], "--long") == 0)
+        return long_run(argv[2]);
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s DIR TRUTH.tsv [--ref|--features] | --long FILE\n", argv[0]);
         return 2;
     }
-    int ref = argc > 2 && strcmp(argv[2], "--ref") == 0, feat = argc > 2 && strcmp(argv[2], "--features") == 0;
+    int ref = argc > 3 && strcmp(argv[3], "--ref") == 0, feat = argc > 3 && strcmp(argv[3], "--features") == 0;
     truth *tr = NULL;
-    int n = load_truth(argv[1], &tr);
+    int n = load_truth(argv[2], &tr);
     if (n <= 0) {
-        fprintf(stderr, "%s/truth.tsv: missing or empty\n", argv[1]);
+        fprintf(stderr, "%s: missing or empty\n", argv[2]);
         return 2;
     }
     tally me = {0}, au = {0}, bp = {0};
@@ -268,7 +192,7 @@ int main(int argc, char **argv)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", argv[1], tr[i].file);
         audio_result r = {0};
-        double c0 = cpu_now(), s = analyse_file(path, 0, &r), c = cpu_now() - c0;
+        double c0 = cpu_now(), s = analyse_file(path, &r), c = cpu_now() - c0;
         if (s < 0) {
             printf("%-36s failed\n", tr[i].file);
             continue;
@@ -310,7 +234,7 @@ int main(int argc, char **argv)
                    "fade %.1f/%.1f, %zu segments, %zu sections\n",
                    r.energy, r.danceability, r.acousticness, r.instrumentalness, r.speechiness, r.liveness, r.valence,
                    r.end_of_fade_in, r.start_of_fade_out, r.n_segments, r.n_sections);
-        result_drop(&r);
+        audio_result_release(&r);
     }
     printf("\n%d files, %.0f s of audio\n", me.n, me.audio_s);
     print_tally("roadie", &me);

@@ -1,0 +1,131 @@
+/*
+ * db: one interface over two drivers, SQLite (the default: one file, nothing to set up) and
+ * PostgreSQL (libpq), so that store/ writes its SQL once. SQL uses `?` placeholders on both
+ * (the pg driver rewrites them to $1, $2, ... outside quotes). Portable SQL only: TEXT ids,
+ * BIGINT epoch-millisecond times, INTEGER 0/1 booleans, JSON kept as TEXT.
+ *
+ * Connections: a db handle belongs to one thread at a time. The server keeps one per
+ * thread through db_thread_get(), opened on first use and closed when the thread exits.
+ * Results are read into memory whole (db_res), which suits the small queries of an API.
+ *
+ * Errors: every call returns DB_OK or a negative db_err; db_errmsg() has the driver's words.
+ */
+#ifndef ROADIE_DB_H
+#define ROADIE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum db_err {
+    DB_OK = 0,
+    DB_ENOMEM = -1,      /* out of memory */
+    DB_EINVAL = -2,      /* a bad URL, SQL or argument from the caller */
+    DB_ECONN = -3,       /* the database cannot be reached */
+    DB_ECONSTRAINT = -4, /* a UNIQUE, FOREIGN KEY, NOT NULL or CHECK constraint refused the change */
+    DB_EBUSY = -5,       /* locked by another writer for longer than the busy timeout */
+    DB_EIO = -6,         /* any other database error */
+    DB_ESCHEMA = -7,     /* migrations: the schema is newer than this binary, or was edited */
+} db_err;
+
+typedef enum db_kind { DB_SQLITE = 1, DB_PG = 2 } db_kind;
+
+typedef struct db db;
+typedef struct db_res db_res;
+
+/* A query parameter. Build them with the DB_* macros below. */
+typedef struct db_param {
+    enum { DB_P_NULL, DB_P_TEXT, DB_P_INT, DB_P_DOUBLE } type;
+    const char *text; /* borrowed for the call */
+    int64_t i;
+    double d;
+} db_param;
+
+#define DB_NULL ((db_param){.type = DB_P_NULL})
+#define DB_TEXT(v) ((db_param){.type = DB_P_TEXT, .text = (v)}) /* a NULL pointer binds SQL NULL */
+#define DB_INT(v) ((db_param){.type = DB_P_INT, .i = (int64_t)(v)})
+#define DB_DOUBLE(v) ((db_param){.type = DB_P_DOUBLE, .d = (double)(v)})
+/* DB_ARGS(DB_TEXT(id), DB_INT(now)) expands to the (params, count) pair the calls take. */
+#define DB_ARGS(...) (const db_param[]){__VA_ARGS__}, sizeof((db_param[]){__VA_ARGS__}) / sizeof(db_param)
+#define DB_NOARGS NULL, 0
+
+/* True when url names a driver this build has ("sqlite:PATH", "postgresql://...", "postgres://..."). */
+bool db_url_valid(const char *url);
+
+/* Opens a connection. SQLite: WAL, busy_timeout 5 s, foreign keys on; the file's directory
+ * must exist. Returns NULL with a message in err. */
+db *db_open(const char *url, char *err, size_t errlen);
+/* Closes d; NULL does nothing. */
+void db_close(db *d);
+db_kind db_kind_of(const db *d);
+/* The last error message on d (never NULL). */
+const char *db_errmsg(const db *d);
+
+/* Sets the URL that db_thread_get() opens. Call once before starting threads. */
+int db_global_init(const char *url);
+/* This thread's connection, opened on first use and closed at thread exit; after a lost
+ * PostgreSQL connection it reconnects. NULL with a message in err when it cannot open. */
+db *db_thread_get(char *err, size_t errlen);
+/* Closes this thread's connection now (e.g. before a fork or at the end of main). */
+void db_thread_close(void);
+/* Connections open in this process (for metrics). */
+long db_open_count(void);
+
+/* Runs one statement. Returns DB_OK or a db_err; db_changes() tells how many rows it changed. */
+int db_exec(db *d, const char *sql, const db_param *params, size_t n);
+/* Runs one query; on DB_OK *out holds every row (free with db_res_free). */
+int db_query(db *d, db_res **out, const char *sql, const db_param *params, size_t n);
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(db *d, const char *sql);
+/* Rows changed by the last db_exec. */
+int64_t db_changes(const db *d);
+
+/* Transactions. db_begin() starts a write transaction (SQLite: BEGIN IMMEDIATE, so the write
+ * lock is taken up front and two writers never deadlock). */
+int db_begin(db *d);
+int db_commit(db *d);
+int db_rollback(db *d);
+
+size_t db_res_rows(const db_res *r);
+size_t db_res_cols(const db_res *r);
+/* Typed access to row, col. Out-of-range positions and NULLs read as NULL / 0. */
+bool db_res_null(const db_res *r, size_t row, size_t col);
+const char *db_res_text(const db_res *r, size_t row, size_t col); /* borrowed; NULL for SQL NULL */
+int64_t db_res_int(const db_res *r, size_t row, size_t col);
+double db_res_double(const db_res *r, size_t row, size_t col);
+void db_res_free(db_res *r);
+
+/* ---- migrations: numbered SQL files from migrations/, embedded at build time ---------- */
+
+typedef struct db_migration {
+    int version;      /* from the file name: 0001_init.sql -> 1 */
+    const char *name; /* "0001_init" */
+    const char *sql;
+} db_migration;
+
+/* The migrations this binary knows, in order. */
+const db_migration *db_migrations(size_t *n);
+
+typedef struct db_migrate_state {
+    int current; /* highest applied version (0: none) */
+    int latest;  /* highest version this binary knows */
+    int pending; /* known versions not yet applied */
+    bool newer;  /* the database has a version this binary does not know */
+    int edited;  /* an applied version whose checksum differs (0: none) */
+} db_migrate_state;
+
+/* Reads the state of d's schema. */
+int db_migrate_status(db *d, db_migrate_state *st);
+/* True when v is recorded as applied in d (for `migrate --status`). */
+bool db_migration_applied(db *d, int version);
+/* Applies pending migrations up to version `to` (-1: all), each in its own transaction, under
+ * a lock (PostgreSQL advisory lock; SQLite's write lock) so two processes never both apply
+ * one. Prints one line per applied migration to log when log is set. Refuses (DB_ESCHEMA)
+ * a newer or edited schema. */
+int db_migrate(db *d, int to, void (*log)(const char *name));
+
+/* Readiness for /readyz: this thread's connection works and no migration is pending.
+ * Returns true, or false with the reason in why. */
+bool db_ready(char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,165 @@
+/* db driver for PostgreSQL on libpq: `?` placeholders become $n, values travel as text. */
+#include "db/db_int.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_MAX_PARAMS 64
+
+/* Rewrites ? to $1.. outside quotes and comments. Returns a malloc'd string or NULL. */
+static char *rewrite(const char *sql, size_t *count)
+{
+    size_t n = strlen(sql), k = 0;
+    char *out = malloc(n * 4 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *s = sql; *s; s++) {
+        if (*s == '\'' || *s == '"') { /* copy a quoted literal or identifier whole */
+            char q = *s;
+            *o++ = *s++;
+            while (*s && *s != q)
+                *o++ = *s++;
+            if (!*s)
+                break;
+            *o++ = *s;
+        } else if (s[0] == '-' && s[1] == '-') {
+            while (*s && *s != '\n')
+                *o++ = *s++;
+            if (!*s)
+                break;
+            *o++ = *s;
+        } else if (*s == '?') {
+            o += sprintf(o, "$%zu", ++k);
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    *count = k;
+    return out;
+}
+
+static int map_result(db *d, PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    int code = DB_EIO;
+    if (PQstatus(d->conn) != CONNECTION_OK)
+        code = DB_ECONN;
+    else if (state && strncmp(state, "23", 2) == 0)
+        code = DB_ECONSTRAINT;
+    else if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0))
+        code = DB_EBUSY;
+    else if (state && (strncmp(state, "42", 2) == 0 || strncmp(state, "22", 2) == 0))
+        code = DB_EINVAL;
+    const char *msg = PQresultErrorMessage(res);
+    db_fail(d, code, "postgresql: %.*s", (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "");
+    return code;
+}
+
+static db_res *take_result(PGresult *res)
+{
+    size_t rows = (size_t)PQntuples(res), cols = (size_t)PQnfields(res);
+    db_res *r = db_res_new(rows, cols);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < rows; i++)
+        for (size_t c = 0; c < cols; c++) {
+            if (PQgetisnull(res, (int)i, (int)c))
+                continue;
+            if (!(r->cells[i * cols + c] = strdup(PQgetvalue(res, (int)i, (int)c)))) {
+                db_res_free(r);
+                return NULL;
+            }
+        }
+    return r;
+}
+
+static int pg_exec(db *d, const char *sql, const db_param *p, size_t n, db_res **out)
+{
+    size_t count = 0;
+    char *q = rewrite(sql, &count);
+    if (!q)
+        return db_fail(d, DB_ENOMEM, "out of memory");
+    if (count != n || n > PG_MAX_PARAMS) {
+        free(q);
+        return db_fail(d, DB_EINVAL, "postgresql: %zu placeholders for %zu parameters", count, n);
+    }
+    char nums[PG_MAX_PARAMS][32];
+    const char *vals[PG_MAX_PARAMS];
+    for (size_t i = 0; i < n; i++) {
+        vals[i] = nums[i];
+        if (p[i].type == DB_P_TEXT)
+            vals[i] = p[i].text;
+        else if (p[i].type == DB_P_INT)
+            snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)p[i].i);
+        else if (p[i].type == DB_P_DOUBLE)
+            snprintf(nums[i], sizeof(nums[i]), "%.17g", p[i].d);
+        else
+            vals[i] = NULL;
+    }
+    PGresult *res = PQexecParams(d->conn, q, (int)n, NULL, vals, NULL, NULL, 0);
+    free(q);
+    int code = DB_OK;
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        code = map_result(d, res);
+    } else {
+        const char *ct = PQcmdTuples(res);
+        d->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+        if (out && !(*out = take_result(res)))
+            code = db_fail(d, DB_ENOMEM, "out of memory");
+    }
+    PQclear(res);
+    return code;
+}
+
+static int pg_script(db *d, const char *sql)
+{
+    PGresult *res = PQexec(d->conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int code = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? DB_OK : map_result(d, res);
+    PQclear(res);
+    return code;
+}
+
+static bool pg_alive(db *d)
+{
+    return PQstatus(d->conn) == CONNECTION_OK;
+}
+
+static void pg_close(db *d)
+{
+    PQfinish(d->conn);
+}
+
+static void quiet_notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
+static const db_driver pg_driver = {pg_exec, pg_script, pg_alive, pg_close};
+
+db *db_pg_open(const char *url, char *err, size_t errlen)
+{
+    db *d = calloc(1, sizeof(*d));
+    if (!d) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    PGconn *c = PQconnectdb(url);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        const char *m = c ? PQerrorMessage(c) : "out of memory";
+        snprintf(err, errlen, "postgresql: %.*s", (int)strcspn(m, "\n"), m);
+        PQfinish(c);
+        free(d);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
+    d->drv = &pg_driver;
+    d->kind = DB_PG;
+    d->conn = c;
+    return d;
+}
