@@ -101,7 +101,7 @@ static void put_str(line *l, const char *s, size_t max)
 {
     static const char hex[] = "0123456789ABCDEF";
     PUT(l, "\"");
-    for (size_t i = 0; s[i] && i < max && l->end - l->p > 4; i++) {
+    for (size_t i = 0; i < max && s[i] && l->end - l->p > 4; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             *l->p++ = '\\';
