@@ -151,7 +151,7 @@ static void access_log(const http_req *req, enum MHD_RequestTerminationCode toe,
     }
     *l.p = '\0';
     log_set_request_id(NULL); /* cheap, and no second request_id from a stale one */
-    log_write(LOG_INFO, text, "request");
+    log_write_plain(LOG_INFO, text, "request");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_RequestTerminationCode toe)
