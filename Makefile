@@ -76,6 +76,9 @@ test: deps
 bench: deps build/roadie
 	@scripts/bench.sh
 
+docs: deps build/roadie
+	@scripts/docs.sh
+
 fuzz: deps
 	@scripts/fuzz.sh
 

@@ -25,4 +25,14 @@ int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 
+struct http_router;
+
+/* roadie openapi: prints the OpenAPI document. */
+int cmd_openapi(int argc, char **argv);
+/* roadie serve: the HTTP API until SIGTERM/SIGINT. */
+int cmd_serve(int argc, char **argv);
+/* Adds every route the server answers (the one route table, in sections) to r. Returns 0,
+ * or -1 with a message in err. The OpenAPI check in the unit tests uses it too. */
+int cmd_routes_add(struct http_router *r, char *err, size_t errlen);
+
 #endif

@@ -15,6 +15,8 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "verify the audit log's hash chain; print its head"},
     {"user", cmd_user, "add a user (the first admin) or reset a password, from stdin"},
     {"analyze", cmd_analyze, "Spotify audio-features (and --analysis) JSON for audio files"},
+    {"serve", cmd_serve, "serve the HTTP API until SIGTERM"},
+    {"openapi", cmd_openapi, "print the OpenAPI 3.1 document"},
     {NULL, NULL, NULL},
 };
 

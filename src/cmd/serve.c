@@ -1,0 +1,95 @@
+/* roadie serve: the HTTP API. Startup is a short list of steps so that more can slot in
+ * (open the database and check migrations; load secrets) without reshaping it. */
+#include "base/config.h"
+#include "cmd/cmd.h"
+#include "http/http.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    fputs("usage: roadie serve [--config FILE]\n\n"
+          "Serves the HTTP API on the configured address until SIGTERM or SIGINT, then stops\n"
+          "accepting, lets requests in flight finish and exits 0.\n\n"
+          "settings (roadie.conf 'key = value', or the environment variable, which wins):\n",
+          stdout);
+    config_print_help(stdout);
+}
+
+int cmd_routes_add(http_router *r, char *err, size_t errlen)
+{
+    if (http_router_add(r, http_ops_routes, err, errlen) < 0 || http_router_add(r, http_docs_routes, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* Waits for SIGTERM or SIGINT, which every thread has blocked (see cmd_serve). */
+static int wait_signal(const sigset_t *set)
+{
+    int sig = 0;
+    sigwait(set, &sig);
+    return sig;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *path = NULL;
+    if (cmd_wants_help(argc, argv)) {
+        help();
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            path = argv[++i];
+        else
+            return cmd_usage_error("serve", "unexpected argument '%s'", argv[i]);
+    }
+    /* Blocked before any thread starts, so that only sigwait below sees them. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    config cfg;
+    char err[512];
+    http_router *router = NULL;
+    http_server *srv = NULL;
+    int rc = 1;
+    if (config_load(path, &cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "roadie serve: %s\n", err);
+        return 1;
+    }
+    log_set_level(cfg.log_level);
+    if (!(router = http_router_new()) || cmd_routes_add(router, err, sizeof(err)) < 0) {
+        log_error("routes: %s", router ? err : "out of memory");
+        goto out;
+    }
+    if (getenv("ROADIE_TEST_ROUTES") && strcmp(getenv("ROADIE_TEST_ROUTES"), "1") == 0) {
+        log_warn("ROADIE_TEST_ROUTES=1: serving the integration-test routes under /_test/");
+        if (http_router_add(router, http_test_routes, err, sizeof(err)) < 0) {
+            log_error("routes: %s", err);
+            goto out;
+        }
+    }
+    if (!(srv = http_server_start(&cfg, router, err, sizeof(err)))) {
+        log_error("%s", err);
+        goto out;
+    }
+    log_info("listening on http://%s%s%s:%d (docs %s/docs, health %s/healthz)", strchr(cfg.listen_host, ':') ? "[" : "",
+             cfg.listen_host, strchr(cfg.listen_host, ':') ? "]" : "", http_server_port(srv), cfg.public_url,
+             cfg.public_url);
+    int sig = wait_signal(&sigs);
+    log_info("signal %d: finishing requests in flight", sig);
+    rc = http_server_stop(srv, (int)cfg.timeout * 1000) == 0 ? 0 : 1;
+    log_info("stopped");
+out:
+    http_router_free(router);
+    config_release(&cfg);
+    return rc;
+}

@@ -1,0 +1,7 @@
+PKGS += libmicrohttpd
+# The OpenAPI document is built into the binary (served at /openapi.json, printed by
+# `roadie openapi`).
+GEN_SRC += build/gen/http/openapi.c
+build/gen/http/openapi.c: docs/openapi.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh http_openapi_json $< > $@.tmp && mv $@.tmp $@

@@ -1,0 +1,1 @@
+# obs: metrics and readiness; only libc atomics.
