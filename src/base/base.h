@@ -112,5 +112,9 @@ size_t base_table_size(const base_table *t);
 /* The value of the line whose key is key[0..n): a pointer into the map, *vlen bytes long
  * up to the end of the line (0 for a key-only line); NULL when there is no such line. */
 const char *base_table_get(const base_table *t, const char *key, size_t n, size_t *vlen);
+/* Walks the lines in order: start with *pos = 0; each call sets key/klen and value/vlen
+ * (pointers into the map) and returns true, or false at the end. */
+bool base_table_next(const base_table *t, size_t *pos, const char **key, size_t *klen, const char **val,
+                     size_t *vlen);
 
 #endif

@@ -87,3 +87,18 @@ const char *base_table_get(const base_table *t, const char *key, size_t n, size_
     }
     return NULL;
 }
+
+bool base_table_next(const base_table *t, size_t *pos, const char **key, size_t *klen, const char **val,
+                     size_t *vlen)
+{
+    if (*pos >= t->len)
+        return false;
+    const char *line = t->map + *pos, *nl = memchr(line, '\n', t->len - *pos);
+    const char *end = nl ? nl : t->map + t->len, *tab = memchr(line, '\t', (size_t)(end - line));
+    *key = line;
+    *klen = (size_t)((tab ? tab : end) - line);
+    *val = tab ? tab + 1 : end;
+    *vlen = (size_t)(end - *val);
+    *pos = (size_t)(end - t->map) + 1;
+    return true;
+}

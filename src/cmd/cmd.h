@@ -26,6 +26,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_lyrics(int argc, char **argv);
 
 struct http_router;
 
