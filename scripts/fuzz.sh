@@ -46,7 +46,8 @@ for t in "${targets[@]}"; do
   work=fuzz/corpus-$t
   mkdir -p "$work" "fuzz/corpus/$t"
   log=$out/$t.log
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$bin" -max_total_time="$secs" -print_final_stats=1 \
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp \
+    "$bin" -max_total_time="$secs" -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$out/artifacts/$t-" "$work" "fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   runs=$(grep -oP 'stat::number_of_executed_units:\s*\K[0-9]+' "$log" | tail -1)

@@ -133,7 +133,8 @@ static int resample_push(decoder *d, const float *mono, size_t n)
             if (rc != AUDIO_OK)
                 return rc;
         }
-        mono += mono ? idone : 0;
+        if (mono)
+            mono += idone;
         n -= idone;
         if ((mono && n == 0) || (!mono && odone < d->out_cap))
             return AUDIO_OK;

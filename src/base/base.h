@@ -101,4 +101,24 @@ void base_id_new(char out[BASE_ID_LEN]);
  * zero-padded). Used for ids derived from hashes. */
 void base_base62(const unsigned char *p, size_t n, char *out, size_t outlen);
 
+/* ---- sorted tables -------------------------------------------------------------- */
+
+/* A read-only file of lines "KEY" or "KEY<TAB>VALUE", sorted by KEY bytewise (LC_ALL=C
+ * sort), mapped into memory and searched in place: opening costs nothing, a lookup is a
+ * binary search, and threads share it freely. */
+typedef struct base_table base_table;
+
+/* Maps the file at path, or NULL with a message in err. */
+base_table *base_table_open(const char *path, char *err, size_t errlen);
+void base_table_free(base_table *t);
+/* Bytes mapped (for memory figures). */
+size_t base_table_size(const base_table *t);
+/* The value of the line whose key is key[0..n): a pointer into the map, *vlen bytes long
+ * up to the end of the line (0 for a key-only line); NULL when there is no such line. */
+const char *base_table_get(const base_table *t, const char *key, size_t n, size_t *vlen);
+/* Walks the lines in order: start with *pos = 0; each call sets key/klen and value/vlen
+ * (pointers into the map) and returns true, or false at the end. */
+bool base_table_next(const base_table *t, size_t *pos, const char **key, size_t *klen, const char **val,
+                     size_t *vlen);
+
 #endif

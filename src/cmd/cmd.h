@@ -17,6 +17,8 @@ int cmd_usage_error(const char *name, const char *fmt, ...) __attribute__((forma
 /* True when argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);
 
+/* Creates cfg's data_dir (mode 0700) unless it exists. Returns 0, or -1 with a message. */
+int cmd_data_dir(const struct config *cfg, char *err, size_t errlen);
 /* Opens cfg's database (creating data_dir for SQLite first), or NULL with a message in err. */
 struct db *cmd_open_db(const struct config *cfg, char *err, size_t errlen);
 
@@ -24,6 +26,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_lyrics(int argc, char **argv);
 
 struct http_router;
 

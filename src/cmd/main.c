@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"analyze", cmd_analyze, "Spotify audio-features (and --analysis) JSON for audio files"},
     {"serve", cmd_serve, "serve the HTTP API until SIGTERM"},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document"},
+    {"lyrics", cmd_lyrics, "lyric report: syllables, rhyme, scheme, sentiment, explicitness"},
     {NULL, NULL, NULL},
 };
 

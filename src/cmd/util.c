@@ -30,11 +30,18 @@ int cmd_wants_help(int argc, char **argv)
     return 0;
 }
 
+int cmd_data_dir(const config *cfg, char *err, size_t errlen)
+{
+    if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create data_dir %s: %s", cfg->data_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 db *cmd_open_db(const config *cfg, char *err, size_t errlen)
 {
-    if (strncmp(cfg->database_url, "sqlite:", 7) == 0 && mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create data_dir %s: %s", cfg->data_dir, strerror(errno));
+    if (strncmp(cfg->database_url, "sqlite:", 7) == 0 && cmd_data_dir(cfg, err, errlen) < 0)
         return NULL;
-    }
     return db_open(cfg->database_url, err, errlen);
 }

@@ -1,41 +1,25 @@
-/* crypto/pwlist: the common-password list, a sorted file searched in place. */
+/* crypto/pwlist: the common-password list, a sorted file searched in place (base_table). */
 #include "crypto/crypto.h"
 
+#include "base/base.h"
+
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 struct crypto_pwlist {
-    char *map; /* the whole file, read-only */
-    size_t len;
+    base_table *t;
 };
 
 crypto_pwlist *crypto_pwlist_open(const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0) {
-        snprintf(err, errlen, "%s: %s", path, fd < 0 ? strerror(errno) : "empty");
-        if (fd >= 0)
-            close(fd);
+    base_table *t = base_table_open(path, err, errlen);
+    crypto_pwlist *l = t ? calloc(1, sizeof(*l)) : NULL;
+    if (!l) {
+        base_table_free(t);
         return NULL;
     }
-    crypto_pwlist *l = calloc(1, sizeof(*l));
-    void *m = l ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-    close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(err, errlen, "%s: cannot map", path);
-        free(l);
-        return NULL;
-    }
-    l->map = m;
-    l->len = (size_t)st.st_size;
+    l->t = t;
     return l;
 }
 
@@ -43,38 +27,17 @@ void crypto_pwlist_free(crypto_pwlist *l)
 {
     if (!l)
         return;
-    munmap(l->map, l->len);
+    base_table_free(l->t);
     free(l);
-}
-
-/* Compares the line starting at p with key (lower-cased), like strcmp. */
-static int cmp_line(const char *p, const char *end, const char *key)
-{
-    for (;; p++, key++) {
-        int a = p < end && *p != '\n' ? (unsigned char)*p : 0;
-        int b = tolower((unsigned char)*key);
-        if (a != b || !a)
-            return a - b;
-    }
 }
 
 bool crypto_pwlist_has(const crypto_pwlist *l, const char *pw)
 {
-    const char *base = l->map, *end = l->map + l->len;
-    size_t lo = 0, hi = l->len;
-    while (lo < hi) { /* binary search over byte offsets, snapped back to line starts */
-        size_t mid = lo + (hi - lo) / 2, start = mid;
-        while (start > lo && base[start - 1] != '\n')
-            start--;
-        int c = cmp_line(base + start, end, pw);
-        if (c == 0)
-            return true;
-        if (c < 0) {
-            const char *nl = memchr(base + start, '\n', l->len - start);
-            lo = nl ? (size_t)(nl - base) + 1 : l->len;
-        } else {
-            hi = start;
-        }
-    }
-    return false;
+    char low[CRYPTO_PW_MAX * 4 + 1];
+    size_t n = strlen(pw);
+    if (n >= sizeof(low))
+        return false; /* longer than any password the policy allows */
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)pw[i]);
+    return base_table_get(l->t, low, n, NULL) != NULL;
 }

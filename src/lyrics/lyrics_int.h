@@ -1,0 +1,53 @@
+/* lyrics internals shared by the engine's files. */
+#ifndef ROADIE_LYRICS_INT_H
+#define ROADIE_LYRICS_INT_H
+
+#include "lyrics/lyrics.h"
+
+#include "base/base.h"
+
+#define LYRICS_PHONES_MAX 48
+#define LYRICS_RULE_ALPHA 2.0 /* back-off weight; scripts/lyrics-data.mjs trains with the same */
+
+struct lyrics_data {
+    base_table *dict;      /* word -> ARPAbet phones */
+    base_table *rules;     /* vowel-group context -> counts of 0..3 syllables */
+    base_table *sentiment; /* word -> valence -4..4 */
+    base_table *profanity; /* word -> grade 1 (mild) or 2 (surely profane) */
+};
+
+/* A word's sounds: phones without stress digits, and per phone its stress ('0'-'2' for
+ * vowels, '-' for consonants). known: from the dictionary (else spelled is all we have). */
+typedef struct lyrics_pron {
+    char phone[LYRICS_PHONES_MAX][3];
+    char stress[LYRICS_PHONES_MAX];
+    int n;
+    bool known;
+    char spelled[LYRICS_WORD_MAX]; /* the word, lower case */
+} lyrics_pron;
+
+/* Looks word up (lower-cases it; tries without outer apostrophes too). Fills p and returns
+ * true when the dictionary has it; otherwise p->known is false and only spelled is set. */
+bool lyrics_pron_get(const lyrics_data *d, const char *word, lyrics_pron *p);
+/* Syllables and stress of p (dictionary) or of its spelling (rules). */
+int lyrics_pron_syllables(const lyrics_data *d, const lyrics_pron *p, char *stress);
+/* How two pronunciations rhyme. */
+lyrics_rhyme lyrics_rhyme_prons(const lyrics_pron *a, const lyrics_pron *b);
+/* The end-rhyme key of p ("AY T", or "~ight" from spelling) into out. */
+void lyrics_rhyme_key(const lyrics_pron *p, char *out, size_t n);
+
+/* A word of a text: [start, start+len) with at most LYRICS_WORD_MAX-1 letters/apostrophes. */
+typedef struct lyrics_token {
+    size_t start, len;
+} lyrics_token;
+/* Splits s[0..n) into words (ASCII letters, apostrophes inside, non-ASCII letters as bytes
+ * >= 0x80, digits and the obfuscation marks * @ $ when inside a word). Returns the count
+ * written (at most max). */
+size_t lyrics_tokens(const char *s, size_t n, lyrics_token *out, size_t max);
+
+/* Profanity found in a line: each match appended to out as a JSON object; *explicit set
+ * when a surely profane word appears. Returns 0 or -1 (out full). */
+int lyrics_profanity_line(const lyrics_data *d, const char *s, size_t n, int line, buf *out, bool *first,
+                          bool *explicit_);
+
+#endif

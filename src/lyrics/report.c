@@ -1,0 +1,334 @@
+/* lyrics/report: the whole analysis of a text, rendered as JSON (docs/lyrics.md). */
+#include "lyrics/lyrics_int.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_TOKENS 256
+#define STRESS_MAX 512
+
+typedef struct line {
+    const char *s;
+    size_t n;
+    int stanza;      /* -1 for a blank line */
+    uint64_t hash;   /* of the normalised text (lower case, letters and digits only) */
+    lyrics_pron end; /* the last word's pronunciation */
+    bool has_end;
+} line;
+
+typedef struct doc {
+    line *lines;
+    size_t n, n_stanzas;
+} doc;
+
+static uint64_t norm_hash(const char *s, size_t n, bool *empty)
+{
+    uint64_t h = 1469598103934665603ULL;
+    bool any = false, gap = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)tolower((unsigned char)s[i]);
+        if (!isalnum(c) && c < 0x80) {
+            gap = any;
+            continue;
+        }
+        if (gap) /* runs of punctuation and space count as one space */
+            h = (h ^ ' ') * 1099511628211ULL;
+        h = (h ^ c) * 1099511628211ULL;
+        any = true;
+        gap = false;
+    }
+    *empty = !any;
+    return h;
+}
+
+/* Splits text into lines and stanzas. */
+static int split(const char *text, size_t len, doc *d)
+{
+    size_t cap = 64;
+    d->lines = malloc(cap * sizeof(line));
+    d->n = d->n_stanzas = 0;
+    if (!d->lines)
+        return -1;
+    bool in_stanza = false;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = (nl ? (size_t)(nl - text) : len) - at;
+        if (d->n == cap) {
+            line *nlines = realloc(d->lines, (cap *= 2) * sizeof(line));
+            if (!nlines)
+                return -1;
+            d->lines = nlines;
+        }
+        line *l = &d->lines[d->n++];
+        memset(l, 0, sizeof(*l));
+        l->s = text + at;
+        l->n = n && text[at + n - 1] == '\r' ? n - 1 : n;
+        bool empty;
+        l->hash = norm_hash(l->s, l->n, &empty);
+        if (empty) {
+            l->stanza = -1;
+            in_stanza = false;
+        } else {
+            if (!in_stanza)
+                d->n_stanzas++;
+            in_stanza = true;
+            l->stanza = (int)d->n_stanzas - 1;
+        }
+        at += n + 1;
+        if (!nl)
+            break;
+    }
+    return 0;
+}
+
+/* Syllables and stress of a line; fills l->end with its last word. */
+static int line_meter(const lyrics_data *dat, line *l, char *stress, lyrics_token *tok, size_t *ntok)
+{
+    *ntok = lyrics_tokens(l->s, l->n, tok, LINE_TOKENS);
+    int total = 0;
+    size_t k = 0;
+    stress[0] = '\0';
+    for (size_t i = 0; i < *ntok; i++) {
+        char w[LYRICS_WORD_MAX], st[LYRICS_WORD_MAX];
+        snprintf(w, sizeof(w), "%.*s", (int)tok[i].len, l->s + tok[i].start);
+        lyrics_pron p;
+        lyrics_pron_get(dat, w, &p);
+        total += lyrics_pron_syllables(dat, &p, st);
+        k += (size_t)snprintf(stress + k, k < STRESS_MAX ? STRESS_MAX - k : 0, "%s", st);
+        if (k >= STRESS_MAX)
+            k = STRESS_MAX - 1;
+        if (i + 1 == *ntok) {
+            l->end = p;
+            l->has_end = true;
+        }
+    }
+    return total;
+}
+
+/* Rhyming word pairs inside the line (slant or better, different words of 3+ letters). */
+static int internal_rhymes(const lyrics_data *dat, const line *l, const lyrics_token *tok, size_t n, buf *b)
+{
+    int e = buf_puts(b, ",\"internal_rhymes\":[");
+    bool first = true;
+    size_t lim = n > 24 ? 24 : n;
+    for (size_t i = 0; i < lim; i++) {
+        if (tok[i].len < 3)
+            continue;
+        char a[LYRICS_WORD_MAX];
+        snprintf(a, sizeof(a), "%.*s", (int)tok[i].len, l->s + tok[i].start);
+        lyrics_pron pa;
+        lyrics_pron_get(dat, a, &pa);
+        for (size_t j = i + 1; j < lim; j++) {
+            if (tok[j].len < 3)
+                continue;
+            char c[LYRICS_WORD_MAX];
+            snprintf(c, sizeof(c), "%.*s", (int)tok[j].len, l->s + tok[j].start);
+            lyrics_pron pc;
+            lyrics_pron_get(dat, c, &pc);
+            lyrics_rhyme r = lyrics_rhyme_prons(&pa, &pc);
+            if (r.kind < LYRICS_RHYME_SLANT || r.kind == LYRICS_RHYME_IDENTICAL)
+                continue;
+            e |= buf_puts(b, first ? "[" : ",[");
+            e |= buf_json_str(b, a);
+            e |= buf_puts(b, ",");
+            e |= buf_json_str(b, c);
+            e |= buf_printf(b, ",\"%s\"]", lyrics_rhyme_kind_name(r.kind));
+            first = false;
+        }
+    }
+    return e | buf_puts(b, "]");
+}
+
+/* The scheme letter of line i of a stanza starting at from: the letter of the earlier line
+ * it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else the next free one. */
+static char scheme_letter(const doc *d, size_t from, size_t i, const char *letters, char *next)
+{
+    const line *l = &d->lines[i];
+    double best = 0;
+    char take = 0;
+    for (size_t j = from; l->has_end && j < i; j++) {
+        if (!d->lines[j].has_end)
+            continue;
+        lyrics_rhyme r = lyrics_rhyme_prons(&d->lines[j].end, &l->end);
+        if (r.strength >= LYRICS_RHYME_THRESHOLD && r.strength > best) {
+            best = r.strength;
+            take = letters[j - from];
+        }
+    }
+    if (take)
+        return take;
+    return *next <= 'Z' ? (*next)++ : 'Z';
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Occurrences of h among the sorted hashes. */
+static size_t count_of(const uint64_t *sorted, size_t n, uint64_t h)
+{
+    const uint64_t *p = bsearch(&h, sorted, n, sizeof(*sorted), cmp_u64);
+    if (!p)
+        return 0;
+    const uint64_t *lo = p, *hi = p;
+    while (lo > sorted && lo[-1] == h)
+        lo--;
+    while (hi + 1 < sorted + n && hi[1] == h)
+        hi++;
+    return (size_t)(hi - lo) + 1;
+}
+
+/* Repetition ratio, the hook (most repeated line) and the chorus (most repeated stanza). */
+static int structure(const doc *d, buf *b)
+{
+    size_t n = 0, ns = d->n_stanzas;
+    uint64_t *lh = malloc((d->n + 1) * sizeof(uint64_t)), *sh = calloc(ns + 1, sizeof(uint64_t));
+    int e = 0;
+    if (!lh || !sh) {
+        free(lh);
+        free(sh);
+        return -1;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if (d->lines[i].stanza >= 0) {
+            lh[n++] = d->lines[i].hash;
+            uint64_t *s = &sh[d->lines[i].stanza];
+            *s = (*s ^ d->lines[i].hash) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
+        }
+    uint64_t *sorted_s = malloc((ns + 1) * sizeof(uint64_t));
+    memcpy(sorted_s, sh, ns * sizeof(uint64_t));
+    qsort(lh, n, sizeof(uint64_t), cmp_u64);
+    qsort(sorted_s, ns, sizeof(uint64_t), cmp_u64);
+    size_t repeated = 0, hook = SIZE_MAX, hook_n = 1;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->lines[i].stanza < 0)
+            continue;
+        size_t c = count_of(lh, n, d->lines[i].hash);
+        repeated += c > 1;
+        if (c > hook_n)
+            hook = i, hook_n = c;
+    }
+    size_t chorus = SIZE_MAX, chorus_n = 1;
+    for (size_t s = 0; s < ns; s++) {
+        size_t c = count_of(sorted_s, ns, sh[s]);
+        if (c > chorus_n)
+            chorus = s, chorus_n = c;
+    }
+    e |= buf_printf(b, ",\"repetition\":%.3f,\"hook\":", n ? (double)repeated / (double)n : 0.0);
+    if (hook == SIZE_MAX) {
+        e |= buf_puts(b, "null");
+    } else {
+        char tmp[1024];
+        snprintf(tmp, sizeof(tmp), "%.*s", (int)(d->lines[hook].n < 1000 ? d->lines[hook].n : 1000), d->lines[hook].s);
+        e |= buf_puts(b, "{\"text\":");
+        e |= buf_json_str(b, tmp);
+        e |= buf_printf(b, ",\"count\":%zu}", hook_n);
+    }
+    e |= buf_puts(b, ",\"chorus\":");
+    if (chorus == SIZE_MAX)
+        e |= buf_puts(b, "null");
+    else
+        e |= buf_printf(b, "{\"stanza\":%zu,\"count\":%zu}", chorus + 1, chorus_n);
+    free(lh);
+    free(sh);
+    free(sorted_s);
+    return e;
+}
+
+static int render_line(const lyrics_data *dat, line *l, int syl, const char *stress, char letter,
+                       const lyrics_token *tok, size_t ntok, double score, buf *b)
+{
+    char tmp[4096], key[128] = "";
+    snprintf(tmp, sizeof(tmp), "%.*s", (int)(l->n < 4000 ? l->n : 4000), l->s);
+    if (l->has_end)
+        lyrics_rhyme_key(&l->end, key, sizeof(key));
+    int e = buf_puts(b, "{\"text\":");
+    e |= buf_json_str(b, tmp);
+    e |= buf_printf(b, ",\"syllables\":%d,\"stress\":\"%s\",\"rhyme\":", syl, stress);
+    e |= buf_json_str(b, key);
+    e |= buf_printf(b, ",\"scheme\":\"%c\",\"sentiment\":%.3f", letter ? letter : '-', score);
+    e |= internal_rhymes(dat, l, tok, ntok, b);
+    return e | buf_puts(b, "}");
+}
+
+#define SCHEME_MAX 64 /* lines of a stanza that get scheme letters */
+
+/* The stanzas array; also sums the line sentiment for the overall score. */
+static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int *sent_n)
+{
+    lyrics_token tok[LINE_TOKENS];
+    char stress[STRESS_MAX], letters[SCHEME_MAX + 1];
+    buf lines;
+    buf_init(&lines, SIZE_MAX);
+    int e = buf_puts(b, ",\"stanzas\":[");
+    for (size_t i = 0; i < d->n;) {
+        if (d->lines[i].stanza < 0) {
+            i++;
+            continue;
+        }
+        size_t end = i, k = 0;
+        char next = 'A';
+        buf_reset(&lines);
+        for (; end < d->n && d->lines[end].stanza == d->lines[i].stanza; end++) {
+            size_t ntok;
+            line *l = &d->lines[end];
+            int syl = line_meter(dat, l, stress, tok, &ntok);
+            char letter = 0;
+            if (k < SCHEME_MAX)
+                letter = letters[k++] = scheme_letter(d, i, end, letters, &next);
+            double score = lyrics_sentiment(dat, l->s, l->n);
+            if (score != 0) {
+                *sent_sum += score;
+                (*sent_n)++;
+            }
+            e |= buf_puts(&lines, end > i ? "," : "");
+            e |= render_line(dat, l, syl, stress, letter, tok, ntok, score, &lines);
+        }
+        letters[k] = '\0';
+        e |= buf_printf(b, "%s{\"scheme\":\"%s\",\"lines\":[", d->lines[i].stanza ? "," : "", letters);
+        e |= lines.data ? buf_append(b, lines.data, lines.len) : 0;
+        e |= buf_puts(b, "]}");
+        i = end;
+    }
+    buf_release(&lines);
+    return e | buf_puts(b, "]");
+}
+
+char *lyrics_analyze_json(const lyrics_data *dat, const char *text, size_t len)
+{
+    doc d = {0};
+    buf b, prof;
+    buf_init(&b, SIZE_MAX);
+    buf_init(&prof, SIZE_MAX);
+    bool explicit_ = false, first = true;
+    double sent_sum = 0;
+    int sent_n = 0, e = split(text, len, &d);
+    for (size_t i = 0; !e && i < d.n; i++)
+        e |= lyrics_profanity_line(dat, d.lines[i].s, d.lines[i].n, (int)i + 1, &prof, &first, &explicit_);
+    buf body;
+    buf_init(&body, SIZE_MAX);
+    if (!e) {
+        e |= stanzas(dat, &d, &body, &sent_sum, &sent_n);
+        e |= structure(&d, &body);
+    }
+    double overall = sent_n ? sent_sum / sent_n : 0;
+    size_t nlines = 0;
+    for (size_t i = 0; i < d.n; i++)
+        nlines += d.lines[i].stanza >= 0;
+    e |= buf_printf(&b, "{\"explicit\":%s,\"profanity\":[%s],\"sentiment\":{\"score\":%.3f,\"label\":\"%s\"},",
+                    explicit_ ? "true" : "false", prof.data ? prof.data : "", overall, lyrics_sentiment_label(overall));
+    e |= buf_printf(&b, "\"lines\":%zu,\"stanza_count\":%zu%s}", nlines, d.n_stanzas, body.data ? body.data : "");
+    free(d.lines);
+    buf_release(&prof);
+    buf_release(&body);
+    if (e) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
