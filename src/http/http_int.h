@@ -166,14 +166,31 @@ typedef struct http_workers {
     bool stop;
 } http_workers;
 
+#define HTTP_SHARDS 8        /* per-thread counters, so threads share no cache line */
+#define HTTP_DAEMONS_MAX 256 /* = the largest threads setting */
+
 struct http_server {
-    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *daemons[HTTP_DAEMONS_MAX]; /* one thread each */
+    size_t ndaemons;
+    int listen_fd;
+    pthread_t acceptor;
+    atomic_bool accept_stop;
     const config *cfg;
     const http_router *router;
-    atomic_int in_flight; /* requests between first call and completion */
+    struct {
+        _Alignas(64) atomic_int n;
+    } in_flight[HTTP_SHARDS]; /* requests between first call and completion, by thread */
     http_workers workers;
     int port;
 };
+
+/* listen.c: a listening socket for ss (fd, or -1 with err); the port it got. */
+int http_listen_open(const struct sockaddr_storage *ss, char *err, size_t errlen);
+int http_listen_port(int fd);
+/* Starts / stops the thread that accepts on s->listen_fd and hands connections to the
+ * daemons in turn. Stopping closes the socket: no new connections after it. */
+int http_listen_start(http_server *s);
+void http_listen_stop(http_server *s);
 
 /* Starts n workers. Returns 0 or -1. */
 int http_workers_start(http_workers *w, size_t n, size_t max_queued);

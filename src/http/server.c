@@ -1,5 +1,5 @@
-/* The libmicrohttpd daemon: epoll, a thread pool, and the access handler that drives
- * each request through the middleware to its handler. */
+/* The libmicrohttpd daemons (epoll, one thread each, fed by the acceptor in listen.c) and
+ * the access handler that drives each request through the middleware to its handler. */
 #include "http/http_int.h"
 #include "obs/obs.h"
 
@@ -13,6 +13,24 @@
 #define HTTP_WORKERS 4           /* threads for slow routes */
 #define HTTP_WORKER_QUEUE 1024   /* slow requests waiting for one; more get a 503 */
 #define HTTP_HEADER_MEMORY 32768 /* per connection; bigger headers get MHD's 431 */
+
+/* This thread's in-flight counter (threads take them in turn on first use). */
+static atomic_int *in_flight(http_server *s)
+{
+    static _Thread_local int mine = -1;
+    static atomic_int next;
+    if (mine < 0)
+        mine = atomic_fetch_add(&next, 1) % HTTP_SHARDS;
+    return &s->in_flight[mine].n;
+}
+
+static int in_flight_total(http_server *s)
+{
+    int n = 0;
+    for (int i = 0; i < HTTP_SHARDS; i++)
+        n += atomic_load(&s->in_flight[i].n);
+    return n;
+}
 
 /* Suspends req and hands it to a worker; replies 503 when they are all busy. */
 static enum MHD_Result go_slow(http_req *req)
@@ -40,7 +58,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!(req = http_req_begin(s, conn, url, method)))
             return MHD_NO;
         *ctx = req;
-        atomic_fetch_add(&s->in_flight, 1);
+        atomic_fetch_add_explicit(in_flight(s), 1, memory_order_relaxed);
         obs_http_in_flight(1);
         return http_mw_early(req) ? http_reply_queue(req) : MHD_YES;
     }
@@ -167,7 +185,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enu
     obs_http_in_flight(-1);
     http_req_end(req);
     *ctx = NULL;
-    atomic_fetch_sub(&s->in_flight, 1);
+    atomic_fetch_sub_explicit(in_flight(s), 1, memory_order_release);
 }
 
 /* Paths stay percent-encoded: the router splits on '/' first and decodes each parameter
@@ -208,48 +226,73 @@ static int listen_addr(const config *cfg, struct sockaddr_storage *ss)
     return -1;
 }
 
-static struct MHD_Daemon *start_daemon(http_server *s, const struct sockaddr_storage *ss, int family)
+/* One single-threaded daemon without a listening socket: connections come from the
+ * acceptor (listen.c). Limits are shared out, since each daemon counts its own. */
+static struct MHD_Daemon *start_daemon(http_server *s, size_t n)
 {
     /* TURBO: read and write before asking epoll (about 1 us less per request here) */
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    if (family == AF_INET6)
-        flags |= MHD_USE_IPv6;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TURBO |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     const config *cfg = s->cfg;
+    unsigned conns = (unsigned)((cfg->conn_limit + n - 1) / n),
+             per_ip = (unsigned)((cfg->per_ip_conn_limit + n - 1) / n);
     /* the logger goes first so that no message escapes to MHD's own stderr writer */
-    return MHD_start_daemon(
-        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_END);
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                            MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+                            MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)HTTP_HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_END);
+}
+
+static void stop_daemons(http_server *s)
+{
+    for (size_t i = 0; i < s->ndaemons; i++)
+        MHD_stop_daemon(s->daemons[i]);
+    s->ndaemons = 0;
+}
+
+static void server_free(http_server *s)
+{
+    stop_daemons(s);
+    http_workers_stop(&s->workers);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    free(s);
 }
 
 http_server *http_server_start(const config *cfg, const http_router *router, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
-    int family = listen_addr(cfg, &ss);
     http_server *s = calloc(1, sizeof(*s));
-    if (!s || family < 0) {
+    if (!s || listen_addr(cfg, &ss) < 0) {
         snprintf(err, errlen, s ? "listen: bad address %s" : "out of memory", cfg->listen_host);
         free(s);
         return NULL;
     }
     s->cfg = cfg;
     s->router = router;
+    if ((s->listen_fd = http_listen_open(&ss, err, errlen)) < 0) {
+        free(s);
+        return NULL;
+    }
     if (http_workers_start(&s->workers, HTTP_WORKERS, HTTP_WORKER_QUEUE) < 0) {
         snprintf(err, errlen, "could not start the worker threads");
-        free(s);
+        server_free(s);
         return NULL;
     }
-    if (!(s->daemon = start_daemon(s, &ss, family))) {
-        snprintf(err, errlen, "could not listen on %s:%d (in use, or not an address of this host?)", cfg->listen_host,
-                 cfg->listen_port);
-        http_workers_stop(&s->workers);
-        free(s);
+    size_t n = cfg->threads > 0 && cfg->threads <= HTTP_DAEMONS_MAX ? (size_t)cfg->threads : 1;
+    for (; s->ndaemons < n; s->ndaemons++)
+        if (!(s->daemons[s->ndaemons] = start_daemon(s, n))) {
+            snprintf(err, errlen, "could not start the HTTP threads");
+            server_free(s);
+            return NULL;
+        }
+    s->port = http_listen_port(s->listen_fd);
+    if (http_listen_start(s) < 0) {
+        snprintf(err, errlen, "could not start the accepting thread");
+        server_free(s);
         return NULL;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : cfg->listen_port;
     return s;
 }
 
@@ -262,20 +305,16 @@ int http_server_stop(http_server *s, int grace_ms)
 {
     if (!s)
         return 0;
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon); /* no new connections from here on */
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    http_listen_stop(s); /* no new connections from here on */
     int64_t deadline = base_mono_ns() + (int64_t)grace_ms * 1000000;
-    while (atomic_load(&s->in_flight) > 0 && base_mono_ns() < deadline)
+    while (in_flight_total(s) > 0 && base_mono_ns() < deadline)
         usleep(5000);
-    int left = atomic_load(&s->in_flight);
+    int left = in_flight_total(s);
     if (left > 0) {
         /* A handler still runs and may touch the daemon: leave it all to process exit. */
         log_error("shutdown: %d request(s) still running after %d ms", left, grace_ms);
         return -1;
     }
-    http_workers_stop(&s->workers);
-    MHD_stop_daemon(s->daemon);
-    free(s);
+    server_free(s);
     return 0;
 }
