@@ -160,7 +160,7 @@ typedef struct http_workers {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     http_req *head, *tail;
-    size_t queued, max_queued;
+    size_t queued, max_queued; /* queued counts reserved places too */
     pthread_t *threads;
     size_t nthreads;
     bool stop;
@@ -174,7 +174,7 @@ struct http_server {
     size_t ndaemons;
     int listen_fd;
     pthread_t acceptor;
-    atomic_bool accept_stop;
+    atomic_bool accept_stop; /* also: stopping, so replies close their connections */
     const config *cfg;
     const http_router *router;
     struct {
@@ -194,8 +194,10 @@ void http_listen_stop(http_server *s);
 
 /* Starts n workers. Returns 0 or -1. */
 int http_workers_start(http_workers *w, size_t n, size_t max_queued);
-/* Queues a suspended request; false when the queue is full. */
-bool http_workers_push(http_workers *w, http_req *req);
+/* Takes a place in the queue; false when it is full (or stopping). */
+bool http_workers_reserve(http_workers *w);
+/* Queues a suspended request into the place reserved for it. */
+void http_workers_push(http_workers *w, http_req *req);
 /* Finishes the queued jobs, then joins the threads. */
 void http_workers_stop(http_workers *w);
 /* Runs the handler of req (on whichever thread calls it) and makes sure it replied. */

@@ -35,14 +35,16 @@ static int in_flight_total(http_server *s)
 /* Suspends req and hands it to a worker; replies 503 when they are all busy. */
 static enum MHD_Result go_slow(http_req *req)
 {
+    if (!http_workers_reserve(&req->srv->workers)) {
+        http_reply_header(req, "Retry-After", "1");
+        http_reply_problem(req, HTTP_PROBLEM_UNAVAILABLE, "all workers are busy; retry shortly");
+        return http_reply_queue(req);
+    }
+    /* suspended before it is queued: a worker may resume it at once */
     atomic_store(&req->stage, HTTP_STAGE_SLOW);
     MHD_suspend_connection(req->conn);
-    if (http_workers_push(&req->srv->workers, req))
-        return MHD_YES;
-    MHD_resume_connection(req->conn);
-    atomic_store(&req->stage, HTTP_STAGE_NEW);
-    http_reply_problem(req, HTTP_PROBLEM_UNAVAILABLE, "all workers are busy; retry shortly");
-    return http_reply_queue(req);
+    http_workers_push(&req->srv->workers, req);
+    return MHD_YES;
 }
 
 /* libmicrohttpd calls this once when the headers are in, once per piece of body, once at
@@ -232,7 +234,7 @@ static struct MHD_Daemon *start_daemon(http_server *s, size_t n)
 {
     /* TURBO: read and write before asking epoll (about 1 us less per request here) */
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TURBO |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_USE_ERROR_LOG;
     const config *cfg = s->cfg;
     unsigned conns = (unsigned)((cfg->conn_limit + n - 1) / n),
              per_ip = (unsigned)((cfg->per_ip_conn_limit + n - 1) / n);
