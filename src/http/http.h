@@ -59,6 +59,13 @@ typedef struct http_route {
     bool slow;              /* runs on the worker pool (argon2id, long queries, uploads) */
 } http_route;
 
+/* Decides whether req may reach a route that needs perm (never called for PUBLIC). Returns
+ * true to let the request through, or false after replying itself (401 without or with a
+ * bad token, 403 without the permission). The accounts module installs one at start; it
+ * may attach what it learnt about the caller with http_req_set_auth. Runs on the thread
+ * that will run the handler, after the body was checked. */
+typedef bool (*http_authorizer)(http_req *req, http_perm perm);
+
 /* ---- route table -------------------------------------------------------------------- */
 
 /* An empty router, or NULL when memory ran out. */
@@ -68,6 +75,9 @@ void http_router_free(http_router *r);
  * Returns 0, or -1 with a message in err for a malformed pattern or a method and pattern
  * already present. Not thread-safe: build the router before starting the server. */
 int http_router_add(http_router *r, const http_route *table, char *err, size_t errlen);
+/* Installs the authorizer (see http_authorizer). Without one, only PUBLIC routes can be
+ * reached; the others get 403. Call before starting the server. */
+void http_router_set_authorizer(http_router *r, http_authorizer fn);
 /* The routes, in the order added, for documentation checks. */
 size_t http_router_count(const http_router *r);
 const http_route *http_router_get(const http_router *r, size_t i);
@@ -119,7 +129,11 @@ const json_t *http_req_body(const http_req *req);
 const char *http_req_ip(const http_req *req);
 /* The request id sent back in X-Request-Id. */
 const char *http_req_id(const http_req *req);
-/* Memory freed when the request ends. */
+/* What the authorizer attached to the request (borrowed; NULL on PUBLIC routes). The
+ * pointer must stay valid until the request ends (allocate it in the request's arena). */
+void http_req_set_auth(http_req *req, void *auth);
+void *http_req_auth(const http_req *req);
+/* Memory freed when the request ends (NULL only when memory ran out). */
 arena *http_req_arena(http_req *req);
 /* The server's configuration. */
 const config *http_req_config(const http_req *req);

@@ -110,13 +110,16 @@ static bool body_ok(http_req *req)
     return true;
 }
 
+/* The one place permissions are checked: PUBLIC passes, the rest go to the authorizer. */
 static bool authorized(http_req *req)
 {
-    switch (req->match.route->perm) {
-    case HTTP_PERM_PUBLIC:
+    http_perm perm = req->match.route->perm;
+    if (perm == HTTP_PERM_PUBLIC)
         return true;
-    }
-    http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this route needs a permission the server does not know");
+    http_authorizer fn = req->srv->router->authorize;
+    if (fn)
+        return fn(req, perm);
+    http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "no authorizer is installed for this route's permission");
     return false;
 }
 

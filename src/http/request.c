@@ -249,6 +249,16 @@ const char *http_req_id(const http_req *req)
     return req->id;
 }
 
+void http_req_set_auth(http_req *req, void *auth)
+{
+    req->auth = auth;
+}
+
+void *http_req_auth(const http_req *req)
+{
+    return req->auth;
+}
+
 arena *http_req_arena(http_req *req)
 {
     if (!req->arena)
