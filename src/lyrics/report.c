@@ -92,7 +92,7 @@ typedef struct word_info {
     char key[64]; /* rhyme key; "" when the word is not in the dictionary */
 } word_info;
 
-#define CACHE_SLOTS 2048 /* direct-mapped: a colliding word replaces the older one */
+#define CACHE_SLOTS 8192 /* direct-mapped: a colliding word replaces the older one */
 
 typedef struct word_cache {
     struct slot {
@@ -181,14 +181,17 @@ static int internal_rhymes(const line_words *lw, buf *b)
     return e | buf_puts(b, "]");
 }
 
+#define SCHEME_WINDOW 8 /* earlier lines a line-end is compared with */
+
 /* The scheme letter of line i of a stanza starting at from: the letter of the earlier line
- * it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else the next free one. */
+ * (within SCHEME_WINDOW) it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else
+ * the next free one. */
 static char scheme_letter(const doc *d, size_t from, size_t i, const char *letters, char *next)
 {
     const line *l = &d->lines[i];
     double best = 0;
     char take = 0;
-    for (size_t j = from; l->has_end && j < i; j++) {
+    for (size_t j = i > from + SCHEME_WINDOW ? i - SCHEME_WINDOW : from; l->has_end && j < i; j++) {
         if (!d->lines[j].has_end)
             continue;
         lyrics_rhyme r = lyrics_rhyme_prons(&d->lines[j].end, &l->end);
@@ -282,7 +285,9 @@ static int structure(const doc *d, buf *b)
 static int render_line(line *l, int syl, const char *stress, char letter, const line_words *lw, double score, buf *b)
 {
     char tmp[4096], key[128] = "";
-    snprintf(tmp, sizeof(tmp), "%.*s", (int)(l->n < 4000 ? l->n : 4000), l->s);
+    size_t tn = l->n < sizeof(tmp) - 1 ? l->n : sizeof(tmp) - 1;
+    memcpy(tmp, l->s, tn);
+    tmp[tn] = '\0';
     if (l->has_end)
         lyrics_rhyme_key(&l->end, key, sizeof(key));
     int e = buf_puts(b, "{\"text\":");

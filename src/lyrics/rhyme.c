@@ -168,7 +168,9 @@ lyrics_rhyme lyrics_rhyme_prons(const lyrics_pron *a, const lyrics_pron *b)
 {
     if (!a->known || !b->known)
         return spelled_only(a, b);
-    lyrics_rhyme best = {LYRICS_RHYME_NONE, 0, 0};
+    lyrics_rhyme best = rhyme_one(a, b); /* variant 0 is the pronunciation itself */
+    if (best.kind >= LYRICS_RHYME_PERFECT || (!memchr(a->raw, '|', a->raw_len) && !memchr(b->raw, '|', b->raw_len)))
+        return best;
     lyrics_pron va, vb;
     for (int i = 0; i < LYRICS_VARIANTS_MAX && lyrics_pron_variant(a, i, &va); i++)
         for (int j = 0; j < LYRICS_VARIANTS_MAX && lyrics_pron_variant(b, j, &vb); j++) {

@@ -67,7 +67,9 @@ static void parse_phones(const char *v, size_t len, lyrics_pron *p)
             st = v[j - 1];
             plen--;
         }
-        snprintf(p->phone[p->n], sizeof(p->phone[0]), "%.*s", (int)(plen > 2 ? 2 : plen), v + i);
+        plen = plen > 2 ? 2 : plen;
+        memcpy(p->phone[p->n], v + i, plen);
+        p->phone[p->n][plen] = '\0';
         p->stress[p->n++] = st;
         i = j;
     }
