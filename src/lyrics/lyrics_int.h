@@ -51,6 +51,11 @@ typedef struct lyrics_token {
  * written (at most max). */
 size_t lyrics_tokens(const char *s, size_t n, lyrics_token *out, size_t max);
 
+/* A word's sentiment valence (-4..4; 0 for boosters and unknown words). */
+double lyrics_valence(const lyrics_data *d, const char *w, size_t n);
+/* Sentiment of text from its tokens and their valences (lyrics_sentiment without lookups). */
+double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n, const double *val);
+
 /* Profanity found in a line: each match appended to out as a JSON object; *explicit set
  * when a surely profane word appears. Returns 0 or -1 (out full). */
 int lyrics_profanity_line(const lyrics_data *d, const char *s, size_t n, int line, buf *out, bool *first,

@@ -88,6 +88,7 @@ static int split(const char *text, size_t len, doc *d)
 typedef struct word_info {
     lyrics_pron pron;
     int syllables;
+    double valence; /* as the word is written (capitals matter only through all_caps) */
     char stress[LYRICS_WORD_MAX];
     char key[64]; /* rhyme key; "" when the word is not in the dictionary */
 } word_info;
@@ -118,6 +119,7 @@ static const word_info *word_get(const lyrics_data *dat, word_cache *c, const ch
     sl->hash = h;
     word_info *wi = &sl->w;
     bool known = lyrics_pron_get(dat, w, &wi->pron);
+    wi->valence = lyrics_valence(dat, w, n);
     wi->syllables = lyrics_pron_syllables(dat, &wi->pron, wi->stress);
     wi->key[0] = '\0';
     if (known)
@@ -132,16 +134,18 @@ typedef struct line_words {
     size_t n;
 } line_words;
 
-/* Syllables and stress of a line; fills l->end with its last word and lw with the words
- * that can rhyme inside it. */
-static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stress, line_words *lw)
+/* Syllables and stress of a line; fills l->end with its last word, lw with the words that
+ * can rhyme inside it and *sentiment with the line's score. */
+static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stress, line_words *lw, double *sentiment)
 {
     lyrics_token tok[LINE_TOKENS];
+    double val[LINE_TOKENS];
     size_t ntok = lyrics_tokens(l->s, l->n, tok, LINE_TOKENS), k = 0;
     int total = 0;
     lw->n = 0;
     for (size_t i = 0; i < ntok; i++) {
         const word_info *wi = word_get(dat, c, l->s + tok[i].start, tok[i].len);
+        val[i] = wi->valence;
         total += wi->syllables;
         size_t sl = strlen(wi->stress);
         if (k + sl < STRESS_MAX) {
@@ -158,6 +162,7 @@ static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stre
         }
     }
     stress[k] = '\0';
+    *sentiment = lyrics_sentiment_tokens(l->s, l->n, tok, ntok, val);
     return total;
 }
 
@@ -325,11 +330,11 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
         buf_reset(&lines);
         for (; end < d->n && d->lines[end].stanza == d->lines[i].stanza; end++) {
             line *l = &d->lines[end];
-            int syl = line_meter(dat, &cache, l, stress, lw);
+            double score;
+            int syl = line_meter(dat, &cache, l, stress, lw, &score);
             char letter = 0;
             if (k < SCHEME_MAX)
                 letter = letters[k++] = scheme_letter(d, i, end, letters, &next);
-            double score = lyrics_sentiment(dat, l->s, l->n);
             if (score != 0) {
                 *sent_sum += score;
                 (*sent_n)++;
