@@ -114,7 +114,6 @@ size_t base_table_size(const base_table *t);
 const char *base_table_get(const base_table *t, const char *key, size_t n, size_t *vlen);
 /* Walks the lines in order: start with *pos = 0; each call sets key/klen and value/vlen
  * (pointers into the map) and returns true, or false at the end. */
-bool base_table_next(const base_table *t, size_t *pos, const char **key, size_t *klen, const char **val,
-                     size_t *vlen);
+bool base_table_next(const base_table *t, size_t *pos, const char **key, size_t *klen, const char **val, size_t *vlen);
 
 #endif
