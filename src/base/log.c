@@ -2,6 +2,7 @@
 #include "base/base.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,4 +68,55 @@ void log_write(log_level lvl, const char *fields, const char *fmt, ...)
             off += n;
     }
     buf_release(&b);
+}
+
+/* True when s needs no JSON escaping: printable ASCII other than '"' and '\\'. */
+static bool plain_json(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E || s[i] == '"' || s[i] == '\\')
+            return false;
+    return true;
+}
+
+void log_write_plain(log_level lvl, const char *fields, const char *msg)
+{
+    static _Thread_local int64_t stamp_ms = -1;
+    static _Thread_local char stamp[BASE_RFC3339_LEN];
+    if ((int)lvl < atomic_load(&min_level))
+        return;
+    size_t nm = strlen(msg), nr = strlen(request_id), nf = fields ? strlen(fields) : 0;
+    char line[4096];
+    if (nm + nr + nf + 128 > sizeof(line) || !plain_json(msg, nm) || !plain_json(request_id, nr)) {
+        log_write(lvl, fields, "%s", msg);
+        return;
+    }
+    int64_t now = base_now_ms();
+    if (now != stamp_ms) {
+        base_rfc3339(now, stamp);
+        stamp_ms = now;
+    }
+    char *p = line;
+#define LOG_PUT(s, n) (memcpy(p, (s), (n)), p += (n))
+    LOG_PUT("{\"time\":\"", 9);
+    LOG_PUT(stamp, strlen(stamp));
+    LOG_PUT("\",\"level\":\"", 11);
+    LOG_PUT(level_names[lvl], strlen(level_names[lvl]));
+    LOG_PUT("\",\"msg\":\"", 9);
+    LOG_PUT(msg, nm);
+    LOG_PUT("\"", 1);
+    if (nr) {
+        LOG_PUT(",\"request_id\":\"", 15);
+        LOG_PUT(request_id, nr);
+        LOG_PUT("\"", 1);
+    }
+    if (nf) {
+        LOG_PUT(",", 1);
+        LOG_PUT(fields, nf);
+    }
+    LOG_PUT("}\n", 2);
+#undef LOG_PUT
+    ssize_t off = 0, n, len = p - line;
+    while (off < len && (n = write(STDERR_FILENO, line + off, (size_t)(len - off))) > 0)
+        off += n;
 }

@@ -27,7 +27,7 @@ const char *http_openapi(size_t *len)
 
 static void openapi(http_req *req)
 {
-    http_reply_bytes(req, 200, "application/json", http_openapi_json, http_openapi_json_len);
+    http_reply_static(req, 200, "application/json", http_openapi_json, http_openapi_json_len);
 }
 
 static int asset_path(const http_req *req, const char *name, char *out, size_t n)
@@ -53,7 +53,7 @@ static void docs(http_req *req)
         return;
     }
     http_reply_header(req, "Content-Security-Policy", DOCS_CSP);
-    http_reply_bytes(req, 200, "text/html; charset=utf-8", page, sizeof(page) - 1);
+    http_reply_static(req, 200, "text/html; charset=utf-8", page, sizeof(page) - 1);
 }
 
 static const struct {

@@ -62,9 +62,11 @@ void http_allow_format(unsigned mask, char *out, size_t n);
 
 /* ---- request.c ---------------------------------------------------------------------- */
 
+#define HTTP_HEADERS_MAX                                                                                               \
+    16 /* reply headers, the middleware's included (keeps http_req under 1 KiB, in malloc's fast path) */
+
 typedef struct http_hdr {
-    struct http_hdr *next;
-    const char *name, *value;
+    const char *name, *value; /* static strings, or copies in the request's arena */
 } http_hdr;
 
 typedef enum http_stage {
@@ -77,11 +79,11 @@ typedef enum http_stage {
 struct http_req {
     struct MHD_Connection *conn;
     http_server *srv;
-    arena *arena;
+    arena *arena; /* created on first use: most requests need none */
     int64_t start_ns;
     http_method method;
-    const char *method_name; /* as sent, for the log */
-    const char *path;        /* arena copy of the raw path */
+    const char *method_name; /* as sent; MHD's, valid until the request completes */
+    const char *path;        /* the raw path; MHD's, likewise */
     int match_rc;            /* 200, 404 or 405 from the router */
     http_match match;
     const char *params[HTTP_PARAMS_MAX]; /* decoded values, parallel to match.params */
@@ -98,10 +100,12 @@ struct http_req {
     bool replied;
     int status;
     const char *ctype;
-    char *data; /* malloc'd, handed to MHD */
+    char *data;              /* malloc'd, handed to MHD */
+    const char *static_data; /* or a static body */
     size_t len;
     int fd; /* -1 unless replying with a file */
-    http_hdr *headers;
+    http_hdr headers[HTTP_HEADERS_MAX];
+    size_t nheaders;
     size_t bytes; /* body bytes of the reply, for the log */
 };
 
@@ -122,6 +126,10 @@ void http_id_new(char out[HTTP_ID_MAX + 1]);
 void http_client_ip(const config *cfg, const struct sockaddr *peer, const char *xff, char out[INET6_ADDRSTRLEN]);
 /* Looks a header up in the reply being built. */
 const char *http_reply_header_get(const http_req *req, const char *name);
+/* Adds a reply header whose name and value are static strings (not copied). */
+int http_reply_header_static(http_req *req, const char *name, const char *value);
+/* Replies with a static body (not copied). */
+void http_reply_static(http_req *req, int status, const char *content_type, const char *data, size_t len);
 
 /* ---- middleware.c -------------------------------------------------------------------- */
 
@@ -152,25 +160,44 @@ typedef struct http_workers {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     http_req *head, *tail;
-    size_t queued, max_queued;
+    size_t queued, max_queued; /* queued counts reserved places too */
     pthread_t *threads;
     size_t nthreads;
     bool stop;
 } http_workers;
 
+#define HTTP_SHARDS 8        /* per-thread counters, so threads share no cache line */
+#define HTTP_DAEMONS_MAX 256 /* = the largest threads setting */
+
 struct http_server {
-    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *daemons[HTTP_DAEMONS_MAX]; /* one thread each */
+    size_t ndaemons;
+    int listen_fd;
+    pthread_t acceptor;
+    atomic_bool accept_stop; /* also: stopping, so replies close their connections */
     const config *cfg;
     const http_router *router;
-    atomic_int in_flight; /* requests between first call and completion */
+    struct {
+        _Alignas(64) atomic_int n;
+    } in_flight[HTTP_SHARDS]; /* requests between first call and completion, by thread */
     http_workers workers;
     int port;
 };
 
+/* listen.c: a listening socket for ss (fd, or -1 with err); the port it got. */
+int http_listen_open(const struct sockaddr_storage *ss, char *err, size_t errlen);
+int http_listen_port(int fd);
+/* Starts / stops the thread that accepts on s->listen_fd and hands connections to the
+ * daemons in turn. Stopping closes the socket: no new connections after it. */
+int http_listen_start(http_server *s);
+void http_listen_stop(http_server *s);
+
 /* Starts n workers. Returns 0 or -1. */
 int http_workers_start(http_workers *w, size_t n, size_t max_queued);
-/* Queues a suspended request; false when the queue is full. */
-bool http_workers_push(http_workers *w, http_req *req);
+/* Takes a place in the queue; false when it is full (or stopping). */
+bool http_workers_reserve(http_workers *w);
+/* Queues a suspended request into the place reserved for it. */
+void http_workers_push(http_workers *w, http_req *req);
 /* Finishes the queued jobs, then joins the threads. */
 void http_workers_stop(http_workers *w);
 /* Runs the handler of req (on whichever thread calls it) and makes sure it replied. */

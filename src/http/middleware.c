@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static size_t route_limit(const http_route *route, const config *cfg)
 {
@@ -123,7 +124,8 @@ static bool params_ok(http_req *req)
 {
     for (size_t i = 0; i < req->match.nparams; i++) {
         const http_param *p = &req->match.params[i];
-        req->params[i] = http_pct_decode(req->arena, p->value, p->len, false);
+        arena *a = http_req_arena(req);
+        req->params[i] = a ? http_pct_decode(a, p->value, p->len, false) : NULL;
         if (!req->params[i]) {
             http_reply_problem(req, HTTP_PROBLEM_BAD_PATH, "path parameter '%.*s' is not valid percent-encoding",
                                (int)p->name_len, p->name);
@@ -150,20 +152,43 @@ bool http_mw_before(http_req *req)
     return body_ok(req) && authorized(req) && params_ok(req);
 }
 
+/* The Date header (RFC 9110 IMF-fixdate), formatted once a second per thread; the server
+ * tells libmicrohttpd not to add its own, which it formats for every reply. */
+static const char *http_date(void)
+{
+    static _Thread_local time_t cached = -1;
+    static _Thread_local char text[32];
+    static const char days[][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t now = time(NULL);
+    if (now != cached) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(text, sizeof(text), "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+                 months[tm.tm_mon % 12], (tm.tm_year + 1900) % 10000, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached = now;
+    }
+    return text;
+}
+
 static void default_header(http_req *req, const char *name, const char *value)
 {
     if (!http_reply_header_get(req, name))
-        http_reply_header(req, name, value);
+        http_reply_header_static(req, name, value);
 }
 
 void http_mw_finish_headers(http_req *req)
 {
-    http_reply_header(req, "X-Request-Id", req->id);
-    http_reply_header(req, "X-Content-Type-Options", "nosniff");
-    http_reply_header(req, "X-Frame-Options", "DENY");
-    http_reply_header(req, "Referrer-Policy", "no-referrer");
+    http_reply_header_static(req, "Date", http_date());     /* this thread's; MHD copies it at once */
+    http_reply_header_static(req, "X-Request-Id", req->id); /* lives as long as req */
+    http_reply_header_static(req, "X-Content-Type-Options", "nosniff");
+    http_reply_header_static(req, "X-Frame-Options", "DENY");
+    http_reply_header_static(req, "Referrer-Policy", "no-referrer");
     default_header(req, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     default_header(req, "Cache-Control", "no-store");
+    if (atomic_load_explicit(&req->srv->accept_stop, memory_order_relaxed))
+        http_reply_header_static(req, "Connection", "close"); /* shutting down: no keep-alive */
     if (req->status == 405 || (req->method == HTTP_OPTIONS && req->match.allow)) {
         char allow[96];
         http_allow_format(req->match.allow, allow, sizeof(allow));
@@ -171,8 +196,8 @@ void http_mw_finish_headers(http_req *req)
     }
     if (req->origin) {
         /* echoed even when '*' is configured: one code path, and caches keyed by Vary */
-        http_reply_header(req, "Access-Control-Allow-Origin", req->origin);
-        http_reply_header(req, "Access-Control-Expose-Headers", "X-Request-Id");
-        http_reply_header(req, "Vary", "Origin");
+        http_reply_header_static(req, "Access-Control-Allow-Origin", req->origin); /* MHD's, lives as long */
+        http_reply_header_static(req, "Access-Control-Expose-Headers", "X-Request-Id");
+        http_reply_header_static(req, "Vary", "Origin");
     }
 }

@@ -9,7 +9,7 @@
 static void healthz(http_req *req)
 {
     static const char ok[] = "{\"status\":\"ok\"}";
-    http_reply_bytes(req, 200, "application/json", ok, sizeof(ok) - 1);
+    http_reply_static(req, 200, "application/json", ok, sizeof(ok) - 1);
 }
 
 static void readyz(http_req *req)
@@ -20,7 +20,7 @@ static void readyz(http_req *req)
         return;
     }
     static const char ready[] = "{\"status\":\"ready\"}";
-    http_reply_bytes(req, 200, "application/json", ready, sizeof(ready) - 1);
+    http_reply_static(req, 200, "application/json", ready, sizeof(ready) - 1);
 }
 
 static void metrics(http_req *req)

@@ -69,12 +69,12 @@ void http_id_new(char out[HTTP_ID_MAX + 1])
         base_random(rnd, sizeof(rnd));
         base_base62(rnd, sizeof(rnd), prefix, 12);
     }
-    unsigned char c[8];
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     uint64_t n = ++counter;
-    for (int i = 7; i >= 0; i--, n >>= 8)
-        c[i] = (unsigned char)n;
     memcpy(out, prefix, 12);
-    base_base62(c, sizeof(c), out + 12, 11);
+    for (int i = 22; i >= 12; i--, n /= 62) /* 11 digits hold any 64-bit count */
+        out[i] = digits[n % 62];
+    out[23] = '\0';
 }
 
 static bool parse_ip(const char *s, size_t n, struct sockaddr_storage *ss)
@@ -96,15 +96,29 @@ static bool parse_ip(const char *s, size_t n, struct sockaddr_storage *ss)
     return true;
 }
 
+/* inet_ntop for IPv4, by hand: it runs once per request and inet_ntop is slow. */
+static void ipv4_text(const unsigned char *a, char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : '\0';
+    }
+}
+
 static void addr_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
 {
     out[0] = '\0';
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, INET6_ADDRSTRLEN);
+        ipv4_text((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr, out);
     else if (sa && sa->sa_family == AF_INET6) {
         const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
         if (IN6_IS_ADDR_V4MAPPED(a6))
-            inet_ntop(AF_INET, a6->s6_addr + 12, out, INET6_ADDRSTRLEN);
+            ipv4_text(a6->s6_addr + 12, out);
         else
             inet_ntop(AF_INET6, a6, out, INET6_ADDRSTRLEN);
     }
@@ -144,22 +158,21 @@ static void set_ip(http_req *req)
     http_client_ip(req->srv->cfg, ci ? ci->client_addr : NULL, xff, req->ip);
 }
 
+/* Past 1 KiB glibc's malloc leaves its per-thread cache and consolidates on every call. */
+_Static_assert(sizeof(struct http_req) <= 1008, "http_req should stay under 1 KiB");
+
 http_req *http_req_begin(http_server *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
-    arena *a = arena_new();
-    http_req *req = a ? arena_calloc(a, sizeof(*req)) : NULL;
-    if (!req) {
-        arena_free(a);
+    http_req *req = calloc(1, sizeof(*req));
+    if (!req)
         return NULL;
-    }
-    req->arena = a;
     req->conn = conn;
     req->srv = s;
     req->start_ns = base_mono_ns();
     req->fd = -1;
     req->method = http_method_parse(method);
-    req->method_name = arena_strndup(a, method, 16);
-    req->path = arena_strdup(a, url);
+    req->method_name = method;
+    req->path = url;
     req->body_limit = s->cfg->body_limit;
     buf_init(&req->body, s->cfg->body_limit);
     const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
@@ -168,10 +181,6 @@ http_req *http_req_begin(http_server *s, struct MHD_Connection *conn, const char
     else
         http_id_new(req->id);
     set_ip(req);
-    if (!req->method_name || !req->path) {
-        http_req_end(req);
-        return NULL;
-    }
     req->match_rc = http_router_match(s->router, req->method, req->path, strlen(req->path), &req->match);
     return req;
 }
@@ -186,6 +195,7 @@ void http_req_end(http_req *req)
     if (req->fd >= 0)
         close(req->fd);
     arena_free(req->arena);
+    free(req);
 }
 
 http_method http_req_method(const http_req *req)
@@ -215,7 +225,8 @@ const char *http_req_param(const http_req *req, const char *name)
 const char *http_req_query(http_req *req, const char *name)
 {
     const char *raw = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-    return raw ? http_pct_decode(req->arena, raw, strlen(raw), true) : NULL;
+    arena *a = raw ? http_req_arena(req) : NULL;
+    return a ? http_pct_decode(a, raw, strlen(raw), true) : NULL;
 }
 
 const char *http_req_header(const http_req *req, const char *name)
@@ -240,6 +251,8 @@ const char *http_req_id(const http_req *req)
 
 arena *http_req_arena(http_req *req)
 {
+    if (!req->arena)
+        req->arena = arena_new();
     return req->arena;
 }
 

@@ -21,8 +21,9 @@ void http_reply_bytes(http_req *req, int status, const char *content_type, const
 {
     if (!claim(req))
         return;
+    arena *a = http_req_arena(req);
     req->status = status;
-    req->ctype = content_type ? arena_strdup(req->arena, content_type) : NULL;
+    req->ctype = content_type && a ? arena_strdup(a, content_type) : NULL;
     req->data = malloc(len ? len : 1);
     req->len = req->data ? len : 0;
     if (!req->data || (content_type && !req->ctype)) {
@@ -33,6 +34,16 @@ void http_reply_bytes(http_req *req, int status, const char *content_type, const
     }
     if (len)
         memcpy(req->data, data, len);
+}
+
+void http_reply_static(http_req *req, int status, const char *content_type, const char *data, size_t len)
+{
+    if (!claim(req))
+        return;
+    req->status = status;
+    req->ctype = content_type;
+    req->static_data = data;
+    req->len = len;
 }
 
 void http_reply_json(http_req *req, int status, json_t *body)
@@ -59,8 +70,9 @@ void http_reply_fd(http_req *req, int status, const char *content_type, int fd, 
         close(fd);
         return;
     }
+    arena *a = http_req_arena(req);
     req->status = status;
-    req->ctype = arena_strdup(req->arena, content_type);
+    req->ctype = a ? arena_strdup(a, content_type) : NULL;
     req->fd = fd;
     req->len = size;
 }
@@ -72,23 +84,30 @@ void http_reply_empty(http_req *req, int status)
     req->status = status;
 }
 
+int http_reply_header_static(http_req *req, const char *name, const char *value)
+{
+    if (req->nheaders == HTTP_HEADERS_MAX) {
+        log_warn("more than %d reply headers; %s dropped", HTTP_HEADERS_MAX, name);
+        return -1;
+    }
+    req->headers[req->nheaders++] = (http_hdr){name, value};
+    return 0;
+}
+
 int http_reply_header(http_req *req, const char *name, const char *value)
 {
     if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
         return -1;
-    http_hdr *h = arena_alloc(req->arena, sizeof(*h));
-    if (!h || !(h->name = arena_strdup(req->arena, name)) || !(h->value = arena_strdup(req->arena, value)))
-        return -1;
-    h->next = req->headers;
-    req->headers = h;
-    return 0;
+    arena *a = http_req_arena(req);
+    const char *n = a ? arena_strdup(a, name) : NULL, *v = n ? arena_strdup(a, value) : NULL;
+    return v ? http_reply_header_static(req, n, v) : -1;
 }
 
 const char *http_reply_header_get(const http_req *req, const char *name)
 {
-    for (const http_hdr *h = req->headers; h; h = h->next)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return req->headers[i].value;
     return NULL;
 }
 
@@ -99,8 +118,9 @@ static struct MHD_Response *make_response(http_req *req)
         r = MHD_create_response_from_fd64(req->len, req->fd);
         if (r)
             req->fd = -1; /* MHD closes it */
-    } else if (req->len == 0) {
-        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (req->static_data || req->len == 0) {
+        r = MHD_create_response_from_buffer(req->len, (void *)(req->static_data ? req->static_data : ""),
+                                            MHD_RESPMEM_PERSISTENT);
     } else {
         r = MHD_create_response_from_buffer(req->len, req->data, MHD_RESPMEM_MUST_FREE);
         if (r)
@@ -120,8 +140,8 @@ enum MHD_Result http_reply_queue(http_req *req)
         return MHD_NO;
     if (req->ctype)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->ctype);
-    for (const http_hdr *h = req->headers; h; h = h->next)
-        MHD_add_response_header(r, h->name, h->value);
+    for (size_t i = 0; i < req->nheaders; i++)
+        MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
     enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, r);
     MHD_destroy_response(r);
     atomic_store(&req->stage, HTTP_STAGE_QUEUED);

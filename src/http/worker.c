@@ -57,23 +57,29 @@ int http_workers_start(http_workers *w, size_t n, size_t max_queued)
     return 0;
 }
 
-bool http_workers_push(http_workers *w, http_req *req)
+bool http_workers_reserve(http_workers *w)
 {
     bool ok = false;
     pthread_mutex_lock(&w->mu);
     if (!w->stop && w->queued < w->max_queued) {
-        req->next = NULL;
-        if (w->tail)
-            w->tail->next = req;
-        else
-            w->head = req;
-        w->tail = req;
         w->queued++;
         ok = true;
-        pthread_cond_signal(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
     return ok;
+}
+
+void http_workers_push(http_workers *w, http_req *req)
+{
+    pthread_mutex_lock(&w->mu);
+    req->next = NULL;
+    if (w->tail)
+        w->tail->next = req;
+    else
+        w->head = req;
+    w->tail = req;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
 }
 
 void http_workers_stop(http_workers *w)

@@ -33,6 +33,7 @@ def test_sigterm_finishes_in_flight_request(fresh_server):
         try:
             r = s.get("/_test/slow?ms=1500", timeout=10)
             out["status"], out["body"] = r.status_code, r.json()
+            out["connection"] = r.headers.get("Connection")
         except Exception as e:  # reported below
             out["error"] = repr(e)
     t = threading.Thread(target=slow)
@@ -51,6 +52,7 @@ def test_sigterm_finishes_in_flight_request(fresh_server):
     t.join()
     assert out.get("status") == 200, out
     assert out["body"] == {"slept_ms": 1500}
+    assert out["connection"] == "close"  # no keep-alive once stopping
     assert rc == 0, s.log_path.read_text()
     assert refused
     assert time.monotonic() - t0 >= 0.9  # it waited for the request

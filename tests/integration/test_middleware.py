@@ -1,4 +1,5 @@
 """Request ids, CORS, security headers and the access log."""
+import email.utils
 import re
 import time
 
@@ -31,6 +32,14 @@ def test_request_id(server, sent, echoed):
     got = r.headers["X-Request-Id"]
     assert ID_RE.match(got)
     assert (got == sent) == echoed
+
+
+def test_date_header(server):
+    for path in ("/healthz", "/nope"):
+        date = server.get(path).headers["Date"]
+        assert re.match(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                        r"\d{4} \d\d:\d\d:\d\d GMT$", date), date
+        assert abs(email.utils.parsedate_to_datetime(date).timestamp() - time.time()) < 5
 
 
 def test_request_ids_are_unique(server):

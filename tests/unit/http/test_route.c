@@ -190,6 +190,8 @@ static void test_client_ip(void **state)
         {true, "1.2.3.4, garbage", "10.1.2.3"},          /* malformed: stop at the proxy */
         {true, " 2001:db8::1 ", "2001:db8::1"},
         {true, "", "10.1.2.3"},
+        {true, "255.0.10.99", "255.0.10.99"},
+        {true, "0.0.0.0", "0.0.0.0"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char out[INET6_ADDRSTRLEN];
