@@ -37,11 +37,12 @@ typedef enum http_method {
     HTTP_OPTIONS = 1 << 6,
 } http_method;
 
-/* What a caller must be to reach a route. Only PUBLIC exists so far; the accounts work
- * adds user/admin/artist roles and API-key scopes, checked in one place before the
- * handler runs. */
+/* What a caller must be to reach a route. The server checks it before the handler runs,
+ * through the authorizer the API registers (http_set_authorizer). */
 typedef enum http_perm {
-    HTTP_PERM_PUBLIC = 0,
+    HTTP_PERM_PUBLIC = 0, /* anyone */
+    HTTP_PERM_USER,       /* a signed-in user (an access token; API keys are refused) */
+    HTTP_PERM_ADMIN,      /* a signed-in user whose global role is admin */
 } http_perm;
 
 /* A handler answers its request with exactly one http_reply_* call (a handler that returns
@@ -58,6 +59,14 @@ typedef struct http_route {
     size_t body_limit;      /* bytes; 0: the configured body_limit */
     bool slow;              /* runs on the worker pool (argon2id, long queries, uploads) */
 } http_route;
+
+/* Decides whether req may reach a route needing perm (never called for PUBLIC). Returns
+ * true to go on, or false after replying (401, 403, 429...). It may keep what it learnt
+ * about the caller with http_req_set_auth. */
+typedef bool (*http_authorizer)(http_req *req, http_perm perm);
+/* Registers the authorizer; set once before the server starts. Without one, every route
+ * but PUBLIC ones answers 403. */
+void http_set_authorizer(http_authorizer fn);
 
 /* ---- route table -------------------------------------------------------------------- */
 
@@ -121,6 +130,10 @@ const char *http_req_ip(const http_req *req);
 const char *http_req_id(const http_req *req);
 /* Memory freed when the request ends. */
 arena *http_req_arena(http_req *req);
+/* The caller as the authorizer described it (memory it owns, e.g. the request arena), or
+ * NULL on a PUBLIC route. */
+void http_req_set_auth(http_req *req, void *principal);
+void *http_req_auth(const http_req *req);
 /* The server's configuration. */
 const config *http_req_config(const http_req *req);
 

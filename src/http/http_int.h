@@ -94,6 +94,7 @@ struct http_req {
     buf body;
     bool body_over; /* more than body_limit arrived; the rest was dropped */
     json_t *json;
+    void *auth; /* the authorizer's principal */
     _Atomic http_stage stage;
     struct http_req *next; /* worker queue */
     /* the reply */

@@ -110,12 +110,20 @@ static bool body_ok(http_req *req)
     return true;
 }
 
+static http_authorizer authorizer;
+
+void http_set_authorizer(http_authorizer fn)
+{
+    authorizer = fn;
+}
+
 static bool authorized(http_req *req)
 {
-    switch (req->match.route->perm) {
-    case HTTP_PERM_PUBLIC:
+    http_perm perm = req->match.route->perm;
+    if (perm == HTTP_PERM_PUBLIC)
         return true;
-    }
+    if (authorizer)
+        return authorizer(req, perm);
     http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this route needs a permission the server does not know");
     return false;
 }
@@ -149,7 +157,7 @@ bool http_mw_before(http_req *req)
         http_reply_problem(req, HTTP_PROBLEM_METHOD, "%s is not allowed on %s", req->method_name, req->path);
         return false;
     }
-    return body_ok(req) && authorized(req) && params_ok(req);
+    return params_ok(req) && authorized(req) && body_ok(req);
 }
 
 /* The Date header (RFC 9110 IMF-fixdate), formatted once a second per thread; the server

@@ -260,3 +260,13 @@ const config *http_req_config(const http_req *req)
 {
     return req->srv->cfg;
 }
+
+void http_req_set_auth(http_req *req, void *principal)
+{
+    req->auth = principal;
+}
+
+void *http_req_auth(const http_req *req)
+{
+    return req->auth;
+}
