@@ -8,7 +8,7 @@
 
 api_state api;
 
-static bool authorize(http_req *req, http_perm perm);
+static bool authorize(http_req *req, const http_route *route);
 
 static limit_rule rule_of(const config_rate *r)
 {
@@ -169,40 +169,115 @@ static bool unauthorized(http_req *req, const char *why)
     return false;
 }
 
-static bool authorize(http_req *req, http_perm perm)
+/* The artist routes: the caller must belong to the artist in {id} with a role at least
+ * the route's; others learn nothing (404), members with too small a role get 403. */
+static bool artist_member(http_req *req, db *d, http_perm perm, api_principal *p)
+{
+    static const char *const rank[] = {"viewer", "editor", "owner"};
+    const char *id = http_req_param(req, "id");
+    if (!id || store_member_role(d, id, p->user.id, p->artist_role) != DB_OK) {
+        api_db_fail(req, d);
+        return false;
+    }
+    if (!p->artist_role[0]) {
+        http_reply_problem(req, HTTP_PROBLEM_NOT_FOUND, "no such artist");
+        return false;
+    }
+    int have = 0, need = perm - HTTP_PERM_ARTIST_VIEWER;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(rank[i], p->artist_role) == 0)
+            have = i;
+    if (have < need) {
+        http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this needs the %s role for this artist", rank[need]);
+        return false;
+    }
+    snprintf(p->artist_id, sizeof(p->artist_id), "%s", id);
+    return true;
+}
+
+static const char *scope_name(http_scope s)
+{
+    return s == HTTP_SCOPE_READ ? "read" : s == HTTP_SCOPE_INGEST ? "ingest" : s == HTTP_SCOPE_WRITE ? "write" : "";
+}
+
+/* An API key: only artist routes that name a scope, only its own artist (404 otherwise),
+ * only with that scope (403). */
+static bool key_allowed(http_req *req, db *d, const http_route *route, const char *token, api_principal *p)
+{
+    char hash[CRYPTO_SHA256_HEX];
+    db_res *r = NULL;
+    crypto_sha256_hex(token, hash);
+    if (store_key_find(d, hash, &r) != DB_OK) {
+        api_db_fail(req, d);
+        return false;
+    }
+    bool found = db_res_rows(r) == 1;
+    if (found) {
+        snprintf(p->key_id, sizeof(p->key_id), "%s", db_res_text(r, 0, 0));
+        snprintf(p->artist_id, sizeof(p->artist_id), "%s", db_res_text(r, 0, 1));
+    }
+    char scopes[64];
+    snprintf(scopes, sizeof(scopes), ",%s,", found ? db_res_text(r, 0, 2) : "");
+    db_res_free(r);
+    if (!found)
+        return unauthorized(req, "unknown or revoked API key");
+    if (route->perm < HTTP_PERM_ARTIST_VIEWER || route->key_scope == HTTP_SCOPE_NONE) {
+        http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "API keys cannot use this route; sign in as a user");
+        return false;
+    }
+    const char *id = http_req_param(req, "id");
+    if (!id || strcmp(id, p->artist_id) != 0) {
+        http_reply_problem(req, HTTP_PROBLEM_NOT_FOUND, "no such artist");
+        return false;
+    }
+    char want[16];
+    snprintf(want, sizeof(want), ",%s,", scope_name(route->key_scope));
+    if (!strstr(scopes, want)) {
+        http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this API key lacks the '%s' scope",
+                           scope_name(route->key_scope));
+        return false;
+    }
+    p->is_key = true;
+    store_key_touch(d, p->key_id);
+    return api_rate(req, "default:key", &api.rate_default, p->key_id);
+}
+
+static bool authorize(http_req *req, const http_route *route)
 {
     const char *h = http_req_header(req, "Authorization");
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
         return unauthorized(req, "sign in: send 'Authorization: Bearer <access token>'");
     const char *token = h + 7;
-    if (strncmp(token, "rk_", 3) == 0) {
-        http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "API keys cannot use this route; sign in as a user");
+    api_principal *p = arena_calloc(http_req_arena(req), sizeof(*p));
+    db *d = p ? api_db(req) : NULL;
+    if (!p)
+        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
+    if (!d)
         return false;
+    if (strncmp(token, "rk_", 3) == 0) {
+        if (!key_allowed(req, d, route, token, p))
+            return false;
+        http_req_set_auth(req, p);
+        return true;
     }
     crypto_claims c;
     int rc = crypto_jwt_verify(api.keys, token, API_ISSUER, API_AUDIENCE, base_now_ms() / 1000, &c);
     if (rc != CRYPTO_OK)
         return unauthorized(req, crypto_strerror(rc));
-    db *d = api_db(req);
-    if (!d)
-        return false;
-    api_principal *p = arena_calloc(http_req_arena(req), sizeof(*p));
     bool found;
-    if (!p) {
-        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
-        return false;
-    }
     if (store_user_get(d, c.sub, &p->user, &found) != DB_OK) {
         api_db_fail(req, d);
         return false;
     }
     if (!found || p->user.disabled || c.ver < p->user.token_version)
         return unauthorized(req, "this token is no longer valid; sign in again");
-    if (perm == HTTP_PERM_ADMIN && strcmp(p->user.role, "admin") != 0) {
+    if (route->perm == HTTP_PERM_ADMIN && strcmp(p->user.role, "admin") != 0) {
         http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this route is for administrators");
         return false;
     }
     if (!api_rate(req, "default:user", &api.rate_default, p->user.id))
+        return false;
+    if (route->perm >= HTTP_PERM_ARTIST_VIEWER && !artist_member(req, d, route->perm, p))
         return false;
     http_req_set_auth(req, p);
     return true;
@@ -210,7 +285,8 @@ static bool authorize(http_req *req, http_perm perm)
 
 int api_routes_add(http_router *r, char *err, size_t errlen)
 {
-    const http_route *tables[] = {api_auth_routes, api_me_routes, api_lyrics_routes};
+    const http_route *tables[] = {api_auth_routes, api_me_routes,    api_artist_routes,
+                                  api_key_routes,  api_admin_routes, api_lyrics_routes};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
         if (http_router_add(r, tables[i], err, errlen) < 0)
             return -1;

@@ -21,7 +21,8 @@ int api_init(const config *cfg, const crypto_keyset *keys, char *err, size_t err
 void api_release(void);
 
 /* The /v1 routes, one table per resource file. */
-extern const http_route api_auth_routes[], api_me_routes[], api_lyrics_routes[];
+extern const http_route api_auth_routes[], api_me_routes[], api_artist_routes[], api_key_routes[], api_admin_routes[],
+    api_lyrics_routes[];
 /* Adds every /v1 table to r. Returns 0, or -1 with a message in err. */
 int api_routes_add(http_router *r, char *err, size_t errlen);
 

@@ -30,9 +30,13 @@ typedef struct api_state {
 
 extern api_state api;
 
-/* Who is calling (set by the authorizer). */
+/* Who is calling (set by the authorizer): a user, or an API key of one artist. */
 typedef struct api_principal {
-    store_user user;
+    bool is_key;
+    store_user user;     /* the user (is_key false) */
+    char key_id[23];     /* the key (is_key true) */
+    char artist_id[23];  /* artist routes: the artist of the {id} parameter */
+    char artist_role[8]; /* the user's role there ("" for a key) */
 } api_principal;
 
 /* The caller of a route with a permission other than PUBLIC. */

@@ -191,9 +191,9 @@ static const json_field refresh_body[] = {
 };
 
 const http_route api_auth_routes[] = {
-    {HTTP_POST, "/v1/auth/register", reg, HTTP_PERM_PUBLIC, register_body, 0, true},
-    {HTTP_POST, "/v1/auth/login", login, HTTP_PERM_PUBLIC, login_body, 0, true},
-    {HTTP_POST, "/v1/auth/refresh", refresh, HTTP_PERM_PUBLIC, refresh_body, 0, false},
-    {HTTP_POST, "/v1/auth/logout", logout, HTTP_PERM_PUBLIC, refresh_body, 0, false},
+    {HTTP_POST, "/v1/auth/register", reg, HTTP_PERM_PUBLIC, register_body, 0, true, HTTP_SCOPE_NONE},
+    {HTTP_POST, "/v1/auth/login", login, HTTP_PERM_PUBLIC, login_body, 0, true, HTTP_SCOPE_NONE},
+    {HTTP_POST, "/v1/auth/refresh", refresh, HTTP_PERM_PUBLIC, refresh_body, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_POST, "/v1/auth/logout", logout, HTTP_PERM_PUBLIC, refresh_body, 0, false, HTTP_SCOPE_NONE},
     {0},
 };

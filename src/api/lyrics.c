@@ -29,6 +29,6 @@ static const json_field analyze_body[] = {
 };
 
 const http_route api_lyrics_routes[] = {
-    {HTTP_POST, "/v1/lyrics/analyze", analyze, HTTP_PERM_USER, analyze_body, 256 * 1024, false},
+    {HTTP_POST, "/v1/lyrics/analyze", analyze, HTTP_PERM_USER, analyze_body, 256 * 1024, false, HTTP_SCOPE_NONE},
     {0},
 };

@@ -40,10 +40,18 @@ typedef enum http_method {
 /* What a caller must be to reach a route. The server checks it before the handler runs,
  * through the authorizer the API registers (http_set_authorizer). */
 typedef enum http_perm {
-    HTTP_PERM_PUBLIC = 0, /* anyone */
-    HTTP_PERM_USER,       /* a signed-in user (an access token; API keys are refused) */
-    HTTP_PERM_ADMIN,      /* a signed-in user whose global role is admin */
+    HTTP_PERM_PUBLIC = 0,    /* anyone */
+    HTTP_PERM_USER,          /* a signed-in user (an access token; API keys are refused) */
+    HTTP_PERM_ADMIN,         /* a signed-in user whose global role is admin */
+    HTTP_PERM_ARTIST_VIEWER, /* any member of the artist in the {id} parameter */
+    HTTP_PERM_ARTIST_EDITOR, /* an editor or owner of that artist */
+    HTTP_PERM_ARTIST_OWNER,  /* an owner of that artist */
 } http_perm;
+
+/* What an API key needs to reach an artist route (keys reach nothing else): none (keys are
+ * refused), read (that artist's GET routes), ingest (posting listening events), write
+ * (creating and changing that artist's content). */
+typedef enum http_scope { HTTP_SCOPE_NONE = 0, HTTP_SCOPE_READ, HTTP_SCOPE_INGEST, HTTP_SCOPE_WRITE } http_scope;
 
 /* A handler answers its request with exactly one http_reply_* call (a handler that returns
  * without replying gets a 500). */
@@ -58,12 +66,13 @@ typedef struct http_route {
     const json_field *body; /* schema of the JSON body; NULL: the route takes no body */
     size_t body_limit;      /* bytes; 0: the configured body_limit */
     bool slow;              /* runs on the worker pool (argon2id, long queries, uploads) */
+    http_scope key_scope;   /* the API-key scope that reaches it (artist routes only) */
 } http_route;
 
-/* Decides whether req may reach a route needing perm (never called for PUBLIC). Returns
- * true to go on, or false after replying (401, 403, 429...). It may keep what it learnt
- * about the caller with http_req_set_auth. */
-typedef bool (*http_authorizer)(http_req *req, http_perm perm);
+/* Decides whether req may reach route (never called for PUBLIC routes). Returns true to go
+ * on, or false after replying (401, 403, 404, 429...). It may keep what it learnt about the
+ * caller with http_req_set_auth. */
+typedef bool (*http_authorizer)(http_req *req, const struct http_route *route);
 /* Registers the authorizer; set once before the server starts. Without one, every route
  * but PUBLIC ones answers 403. */
 void http_set_authorizer(http_authorizer fn);

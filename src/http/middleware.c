@@ -119,11 +119,10 @@ void http_set_authorizer(http_authorizer fn)
 
 static bool authorized(http_req *req)
 {
-    http_perm perm = req->match.route->perm;
-    if (perm == HTTP_PERM_PUBLIC)
+    if (req->match.route->perm == HTTP_PERM_PUBLIC)
         return true;
     if (authorizer)
-        return authorizer(req, perm);
+        return authorizer(req, req->match.route);
     http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this route needs a permission the server does not know");
     return false;
 }
