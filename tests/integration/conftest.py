@@ -101,7 +101,7 @@ def start_server(tmp_path, **settings):
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
     for k, v in settings.items():
         env["ROADIE_" + k.upper()] = str(v)
-    log_path = tmp_path / "server.log"
+    log_path = tmp_path / ("server-%d.log" % len(list(tmp_path.glob("server-*.log"))))
     log = open(log_path, "wb")
     proc = subprocess.Popen([BIN, "serve"], env=env, stdout=log, stderr=log, cwd=str(tmp_path))
     log.close()

@@ -183,3 +183,32 @@ def test_auth_rate_limit(fresh_server):
     assert int(last.headers["Retry-After"]) >= 1
     assert last.headers["RateLimit-Limit"] == "3" and last.headers["RateLimit-Remaining"] == "0"
     assert last.json()["type"] == "urn:roadie:problem:rate-limited"
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on a unix socket."""
+    import shutil
+    import subprocess
+    import time
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    sock = tmp_path / "redis.sock"
+    proc = subprocess.Popen([exe, "--port", "0", "--unixsocket", str(sock), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if sock.exists():
+            break
+        time.sleep(0.01)
+    yield "unix:" + str(sock)
+    proc.terminate()
+    proc.wait()
+
+
+def test_rate_limits_shared_through_redis(fresh_server, redis_url):
+    """Two instances on one Redis share the buckets: 3 logins per IP in all, not per server."""
+    a = fresh_server(rate_auth="3/300", redis_url=redis_url)
+    b = fresh_server(rate_auth="3/300", redis_url=redis_url)
+    codes = []
+    for s in (a, b, a, b):
+        codes.append(s.request("POST", "/v1/auth/login", json={"email": email(), "password": PW}).status_code)
+    assert codes == [401, 401, 401, 429]

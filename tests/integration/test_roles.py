@@ -107,3 +107,11 @@ def test_role_matrix(world, method, path, perm, scope, has_body):
             assert not (r.status_code == 404 and "artist" in r.text), "%s %s as %s: %s" % (method, path, who, r.text)
         else:
             assert r.status_code == want, "%s %s as %s: %d %s" % (method, path, who, r.status_code, r.text)
+
+
+def test_permission_doc_is_current():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    made = subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "permissions-doc.py")],
+                          capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(root, "docs", "permissions.md")) as f:
+        assert f.read() == made, "docs/permissions.md is stale: run scripts/permissions-doc.py > docs/permissions.md"
