@@ -61,8 +61,18 @@ for i in $(seq "$ROUNDS"); do
 done
 R=$(printf '%s\n' "${r_rps[@]}" | median) RP=$(printf '%s\n' "${r_p99[@]}" | median)
 N=$(printf '%s\n' "${n_rps[@]}" | median) NP=$(printf '%s\n' "${n_p99[@]}" | median)
-lines=$(grep -c '"msg":"request"' "$dir/roadie.log")
-printf 'roadie: %.0f req/s, p99 %.2f ms (median of %d; %d access-log lines written)\n' "$R" "$RP" "$ROUNDS" "$lines"
+kill -TERM "$rpid" && wait "$rpid"; rpid= # flushes the access log
+check=$(/usr/bin/python3 -c '
+import json, sys
+n = bad = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    try:
+        n += json.loads(line).get("msg") == "request"
+    except ValueError:
+        bad += 1
+print(n, bad)' "$dir/roadie.log")
+read -r lines bad <<<"$check"
+printf 'roadie: %.0f req/s, p99 %.2f ms (median of %d; %d access-log lines, %d not valid JSON)\n' "$R" "$RP" "$ROUNDS" "$lines" "$bad"
 printf 'nginx:  %.0f req/s, p99 %.2f ms (median of %d)\n' "$N" "$NP" "$ROUNDS"
 ratio=$(echo "scale=3; $R / $N" | bc)
 verdict=$(echo "$ratio >= 0.8" | bc)

@@ -74,6 +74,13 @@ void log_write(log_level lvl, const char *fields, const char *fmt, ...) __attrib
  * per request): msg is taken as is, and the timestamp is formatted once per millisecond
  * per thread. Falls back to log_write for what it would have to escape or cut. */
 void log_write_plain(log_level lvl, const char *fields, const char *msg);
+/* For callers that batch lines (the HTTP access log): true when lvl is logged; the line
+ * log_write_plain would write, formatted into out (length returned; 0 when it needs
+ * log_write instead: too long for cap, or text to escape); and whole lines written to the
+ * log in one write(2). */
+bool log_enabled(log_level lvl);
+size_t log_format_plain(char *out, size_t cap, log_level lvl, const char *fields, const char *msg);
+void log_write_lines(const char *text, size_t len);
 #define log_debug(...) log_write(LOG_DEBUG, NULL, __VA_ARGS__)
 #define log_info(...) log_write(LOG_INFO, NULL, __VA_ARGS__)
 #define log_warn(...) log_write(LOG_WARN, NULL, __VA_ARGS__)

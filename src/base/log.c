@@ -79,24 +79,32 @@ static bool plain_json(const char *s, size_t n)
     return true;
 }
 
-void log_write_plain(log_level lvl, const char *fields, const char *msg)
+bool log_enabled(log_level lvl)
+{
+    return (int)lvl >= atomic_load(&min_level);
+}
+
+void log_write_lines(const char *text, size_t len)
+{
+    ssize_t n;
+    size_t off = 0;
+    while (off < len && (n = write(STDERR_FILENO, text + off, len - off)) > 0)
+        off += (size_t)n;
+}
+
+size_t log_format_plain(char *out, size_t cap, log_level lvl, const char *fields, const char *msg)
 {
     static _Thread_local int64_t stamp_ms = -1;
     static _Thread_local char stamp[BASE_RFC3339_LEN];
-    if ((int)lvl < atomic_load(&min_level))
-        return;
     size_t nm = strlen(msg), nr = strlen(request_id), nf = fields ? strlen(fields) : 0;
-    char line[4096];
-    if (nm + nr + nf + 128 > sizeof(line) || !plain_json(msg, nm) || !plain_json(request_id, nr)) {
-        log_write(lvl, fields, "%s", msg);
-        return;
-    }
+    if ((unsigned)lvl > LOG_ERROR || nm + nr + nf + 100 > cap || !plain_json(msg, nm) || !plain_json(request_id, nr))
+        return 0;
     int64_t now = base_now_ms();
     if (now != stamp_ms) {
         base_rfc3339(now, stamp);
         stamp_ms = now;
     }
-    char *p = line;
+    char *p = out;
 #define LOG_PUT(s, n) (memcpy(p, (s), (n)), p += (n))
     LOG_PUT("{\"time\":\"", 9);
     LOG_PUT(stamp, strlen(stamp));
@@ -116,7 +124,17 @@ void log_write_plain(log_level lvl, const char *fields, const char *msg)
     }
     LOG_PUT("}\n", 2);
 #undef LOG_PUT
-    ssize_t off = 0, n, len = p - line;
-    while (off < len && (n = write(STDERR_FILENO, line + off, (size_t)(len - off))) > 0)
-        off += n;
+    return (size_t)(p - out);
+}
+
+void log_write_plain(log_level lvl, const char *fields, const char *msg)
+{
+    if (!log_enabled(lvl))
+        return;
+    char line[4096];
+    size_t n = log_format_plain(line, sizeof(line), lvl, fields, msg);
+    if (n)
+        log_write_lines(line, n);
+    else
+        log_write(lvl, fields, "%s", msg);
 }

@@ -176,6 +176,9 @@ struct http_server {
     int listen_fd;
     pthread_t acceptor;
     atomic_bool accept_stop; /* also: stopping, so replies close their connections */
+    pthread_t flusher;       /* access-log flusher */
+    atomic_bool flusher_stop;
+    bool flusher_started;
     const config *cfg;
     const http_router *router;
     struct {
@@ -192,6 +195,15 @@ int http_listen_port(int fd);
  * daemons in turn. Stopping closes the socket: no new connections after it. */
 int http_listen_start(http_server *s);
 void http_listen_stop(http_server *s);
+
+/* accesslog.c: batched access-log lines (see there). append: one formatted line from this
+ * thread; flush: everything buffered, now; start/stop: the flusher thread (stop flushes,
+ * and frees the buffers of threads that must all have ended). */
+#define HTTP_ACCESS_FLUSH_MS 100
+void http_access_append(const char *line, size_t n);
+void http_access_flush(void);
+int http_access_start(http_server *s);
+void http_access_stop(http_server *s);
 
 /* Starts n workers. Returns 0 or -1. */
 int http_workers_start(http_workers *w, size_t n, size_t max_queued);

@@ -12,7 +12,7 @@
 
 #define HTTP_WORKERS 4           /* threads for slow routes */
 #define HTTP_WORKER_QUEUE 1024   /* slow requests waiting for one; more get a 503 */
-#define HTTP_HEADER_MEMORY 32768 /* per connection; bigger headers get MHD's 431 */
+#define HTTP_HEADER_MEMORY 16384 /* per connection (its pool, zeroed per request); headers past ~12 KiB get 431 */
 
 /* This thread's in-flight counter (threads take them in turn on first use). */
 static atomic_int *in_flight(http_server *s)
@@ -139,6 +139,8 @@ static void put_str(line *l, const char *s, size_t max)
 
 static void access_log(const http_req *req, enum MHD_RequestTerminationCode toe, int64_t ns)
 {
+    if (!log_enabled(LOG_INFO))
+        return;
     char text[2048];
     line l = {text, text + sizeof(text) - 1};
     uint64_t us = ns > 0 ? (uint64_t)ns / 1000 : 0;
@@ -171,7 +173,12 @@ static void access_log(const http_req *req, enum MHD_RequestTerminationCode toe,
     }
     *l.p = '\0';
     log_set_request_id(NULL); /* cheap, and no second request_id from a stale one */
-    log_write_plain(LOG_INFO, text, "request");
+    char out[4096];
+    size_t n = log_format_plain(out, sizeof(out), LOG_INFO, text, "request");
+    if (n)
+        http_access_append(out, n);
+    else
+        log_write(LOG_INFO, text, "request");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_RequestTerminationCode toe)
@@ -257,6 +264,8 @@ static void server_free(http_server *s)
 {
     stop_daemons(s);
     http_workers_stop(&s->workers);
+    if (s->flusher_started)
+        http_access_stop(s);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     free(s);
@@ -277,7 +286,8 @@ http_server *http_server_start(const config *cfg, const http_router *router, cha
         free(s);
         return NULL;
     }
-    if (http_workers_start(&s->workers, HTTP_WORKERS, HTTP_WORKER_QUEUE) < 0) {
+    if (http_workers_start(&s->workers, HTTP_WORKERS, HTTP_WORKER_QUEUE) < 0 ||
+        !(s->flusher_started = http_access_start(s) == 0)) {
         snprintf(err, errlen, "could not start the worker threads");
         server_free(s);
         return NULL;
@@ -314,6 +324,7 @@ int http_server_stop(http_server *s, int grace_ms)
     int left = in_flight_total(s);
     if (left > 0) {
         /* A handler still runs and may touch the daemon: leave it all to process exit. */
+        http_access_flush();
         log_error("shutdown: %d request(s) still running after %d ms", left, grace_ms);
         return -1;
     }
