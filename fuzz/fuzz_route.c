@@ -15,15 +15,15 @@ static void h(http_req *req)
 }
 
 static const http_route table[] = {
-    {HTTP_GET, "/", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/healthz", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_PATCH, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/tracks/search", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_POST, "/v1/tracks", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/artists/{artist_id}/tracks/{track_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_DELETE, "/v1/artists/{artist_id}/members/{user_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/docs/assets/{path...}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
+    {HTTP_GET, "/", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/healthz", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_PATCH, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/tracks/search", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_POST, "/v1/tracks", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/artists/{artist_id}/tracks/{track_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_DELETE, "/v1/artists/{artist_id}/members/{user_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/docs/assets/{path...}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
     {0},
 };
 

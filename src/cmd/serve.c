@@ -1,5 +1,6 @@
 /* roadie serve: the HTTP API. Startup is a short list of steps so that more can slot in
  * (open the database and check migrations; load secrets) without reshaping it. */
+#include "api/api.h"
 #include "base/config.h"
 #include "cmd/cmd.h"
 #include "crypto/crypto.h"
@@ -26,7 +27,8 @@ static void help(void)
 
 int cmd_routes_add(http_router *r, char *err, size_t errlen)
 {
-    if (http_router_add(r, http_ops_routes, err, errlen) < 0 || http_router_add(r, http_docs_routes, err, errlen) < 0)
+    if (http_router_add(r, http_ops_routes, err, errlen) < 0 || http_router_add(r, http_docs_routes, err, errlen) < 0 ||
+        api_routes_add(r, err, errlen) < 0)
         return -1;
     return 0;
 }
@@ -133,7 +135,8 @@ int cmd_serve(int argc, char **argv)
     }
     log_set_level(cfg.log_level);
     snprintf(err, sizeof(err), "libsodium failed to initialise");
-    if (crypto_init() < 0 || !(keys = load_keys(&cfg, err, sizeof(err))) || open_storage(&cfg, err, sizeof(err)) < 0) {
+    if (crypto_init() < 0 || !(keys = load_keys(&cfg, err, sizeof(err))) || open_storage(&cfg, err, sizeof(err)) < 0 ||
+        api_init(&cfg, keys, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }
@@ -161,6 +164,7 @@ int cmd_serve(int argc, char **argv)
     log_info("stopped");
 out:
     http_router_free(router);
+    api_release();
     crypto_keyset_free(keys);
     db_thread_close();
     config_release(&cfg);

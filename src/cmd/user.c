@@ -1,4 +1,5 @@
 /* roadie user: operator commands for accounts (first admin, password resets). */
+#include "api/api.h"
 #include "base/base.h"
 #include "base/config.h"
 #include "cmd/cmd.h"
@@ -6,7 +7,6 @@
 #include "db/db.h"
 #include "store/store.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,21 +29,6 @@ static int read_password(char *pw, size_t n)
     if (len && pw[len - 1] == '\r')
         pw[--len] = '\0';
     return 0;
-}
-
-/* Lower-cases email into out and checks its shape (something@something.something). */
-static bool normalise_email(const char *in, char *out, size_t n)
-{
-    size_t len = strlen(in);
-    const char *at = strchr(in, '@');
-    if (len >= n || len > 254 || !at || at == in || !strchr(at, '.') || strchr(at + 1, '@'))
-        return false;
-    for (size_t i = 0; i <= len; i++) {
-        if (in[i] && (isspace((unsigned char)in[i]) || iscntrl((unsigned char)in[i])))
-            return false;
-        out[i] = (char)tolower((unsigned char)in[i]);
-    }
-    return true;
 }
 
 /* Hashes a password read from stdin after checking the policy. */
@@ -137,7 +122,7 @@ int cmd_user(int argc, char **argv)
     if (!is_add && strcmp(argv[1], "reset-password") != 0)
         return cmd_usage_error("user", "unknown subcommand '%s'", argv[1]);
     char email[256];
-    if (!normalise_email(argv[2], email, sizeof(email)))
+    if (!api_email(argv[2], email, sizeof(email)))
         return cmd_usage_error("user", "'%s' is not an email address", argv[2]);
     const char *role = "user", *name = NULL;
     for (int i = 3; i < argc; i++) {

@@ -122,8 +122,8 @@ static void asset(http_req *req)
 }
 
 const http_route http_docs_routes[] = {
-    {HTTP_GET, "/openapi.json", openapi, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/docs", docs, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/docs/assets/{path...}", asset, HTTP_PERM_PUBLIC, NULL, 0, false},
+    {HTTP_GET, "/openapi.json", openapi, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/docs", docs, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/docs/assets/{path...}", asset, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
     {0},
 };

@@ -37,12 +37,21 @@ typedef enum http_method {
     HTTP_OPTIONS = 1 << 6,
 } http_method;
 
-/* What a caller must be to reach a route. Only PUBLIC exists so far; the accounts work
- * adds user/admin/artist roles and API-key scopes, checked in one place before the
- * handler runs. */
+/* What a caller must be to reach a route. The server checks it before the handler runs,
+ * through the authorizer the API registers (http_set_authorizer). */
 typedef enum http_perm {
-    HTTP_PERM_PUBLIC = 0,
+    HTTP_PERM_PUBLIC = 0,    /* anyone */
+    HTTP_PERM_USER,          /* a signed-in user (an access token; API keys are refused) */
+    HTTP_PERM_ADMIN,         /* a signed-in user whose global role is admin */
+    HTTP_PERM_ARTIST_VIEWER, /* any member of the artist in the {id} parameter */
+    HTTP_PERM_ARTIST_EDITOR, /* an editor or owner of that artist */
+    HTTP_PERM_ARTIST_OWNER,  /* an owner of that artist */
 } http_perm;
+
+/* What an API key needs to reach an artist route (keys reach nothing else): none (keys are
+ * refused), read (that artist's GET routes), ingest (posting listening events), write
+ * (creating and changing that artist's content). */
+typedef enum http_scope { HTTP_SCOPE_NONE = 0, HTTP_SCOPE_READ, HTTP_SCOPE_INGEST, HTTP_SCOPE_WRITE } http_scope;
 
 /* A handler answers its request with exactly one http_reply_* call (a handler that returns
  * without replying gets a 500). */
@@ -57,14 +66,16 @@ typedef struct http_route {
     const json_field *body; /* schema of the JSON body; NULL: the route takes no body */
     size_t body_limit;      /* bytes; 0: the configured body_limit */
     bool slow;              /* runs on the worker pool (argon2id, long queries, uploads) */
+    http_scope key_scope;   /* the API-key scope that reaches it (artist routes only) */
 } http_route;
 
-/* Decides whether req may reach a route that needs perm (never called for PUBLIC). Returns
- * true to let the request through, or false after replying itself (401 without or with a
- * bad token, 403 without the permission). The accounts module installs one at start; it
- * may attach what it learnt about the caller with http_req_set_auth. Runs on the thread
- * that will run the handler, after the body was checked. */
-typedef bool (*http_authorizer)(http_req *req, http_perm perm);
+/* Decides whether req may reach route (never called for PUBLIC routes). Returns true to go
+ * on, or false after replying (401, 403, 404, 429...). It may keep what it learnt about the
+ * caller with http_req_set_auth. */
+typedef bool (*http_authorizer)(http_req *req, const struct http_route *route);
+/* Registers the authorizer; set once before the server starts. Without one, every route
+ * but PUBLIC ones answers 403. */
+void http_set_authorizer(http_authorizer fn);
 
 /* ---- route table -------------------------------------------------------------------- */
 
@@ -75,9 +86,6 @@ void http_router_free(http_router *r);
  * Returns 0, or -1 with a message in err for a malformed pattern or a method and pattern
  * already present. Not thread-safe: build the router before starting the server. */
 int http_router_add(http_router *r, const http_route *table, char *err, size_t errlen);
-/* Installs the authorizer (see http_authorizer). Without one, only PUBLIC routes can be
- * reached; the others get 403. Call before starting the server. */
-void http_router_set_authorizer(http_router *r, http_authorizer fn);
 /* The routes, in the order added, for documentation checks. */
 size_t http_router_count(const http_router *r);
 const http_route *http_router_get(const http_router *r, size_t i);
@@ -129,12 +137,12 @@ const json_t *http_req_body(const http_req *req);
 const char *http_req_ip(const http_req *req);
 /* The request id sent back in X-Request-Id. */
 const char *http_req_id(const http_req *req);
-/* What the authorizer attached to the request (borrowed; NULL on PUBLIC routes). The
- * pointer must stay valid until the request ends (allocate it in the request's arena). */
-void http_req_set_auth(http_req *req, void *auth);
-void *http_req_auth(const http_req *req);
-/* Memory freed when the request ends (NULL only when memory ran out). */
+/* Memory freed when the request ends. */
 arena *http_req_arena(http_req *req);
+/* The caller as the authorizer described it (memory it owns, e.g. the request arena), or
+ * NULL on a PUBLIC route. */
+void http_req_set_auth(http_req *req, void *principal);
+void *http_req_auth(const http_req *req);
 /* The server's configuration. */
 const config *http_req_config(const http_req *req);
 

@@ -34,7 +34,6 @@ typedef struct http_croute {
 struct http_router {
     http_croute *routes;
     size_t n, cap;
-    http_authorizer authorize; /* for every permission but PUBLIC; NULL: they are refused */
 };
 
 typedef struct http_param {
@@ -95,7 +94,7 @@ struct http_req {
     buf body;
     bool body_over; /* more than body_limit arrived; the rest was dropped */
     json_t *json;
-    void *auth; /* whatever the authorizer attached (the caller, their roles) */
+    void *auth; /* the authorizer's principal */
     _Atomic http_stage stage;
     struct http_req *next; /* worker queue */
     /* the reply */

@@ -110,16 +110,20 @@ static bool body_ok(http_req *req)
     return true;
 }
 
-/* The one place permissions are checked: PUBLIC passes, the rest go to the authorizer. */
+static http_authorizer authorizer;
+
+void http_set_authorizer(http_authorizer fn)
+{
+    authorizer = fn;
+}
+
 static bool authorized(http_req *req)
 {
-    http_perm perm = req->match.route->perm;
-    if (perm == HTTP_PERM_PUBLIC)
+    if (req->match.route->perm == HTTP_PERM_PUBLIC)
         return true;
-    http_authorizer fn = req->srv->router->authorize;
-    if (fn)
-        return fn(req, perm);
-    http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "no authorizer is installed for this route's permission");
+    if (authorizer)
+        return authorizer(req, req->match.route);
+    http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "this route needs a permission the server does not know");
     return false;
 }
 
@@ -152,7 +156,7 @@ bool http_mw_before(http_req *req)
         http_reply_problem(req, HTTP_PROBLEM_METHOD, "%s is not allowed on %s", req->method_name, req->path);
         return false;
     }
-    return body_ok(req) && authorized(req) && params_ok(req);
+    return params_ok(req) && authorized(req) && body_ok(req);
 }
 
 /* The Date header (RFC 9110 IMF-fixdate), formatted once a second per thread; the server

@@ -35,8 +35,8 @@ static void metrics(http_req *req)
 }
 
 const http_route http_ops_routes[] = {
-    {HTTP_GET, "/healthz", healthz, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/readyz", readyz, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/metrics", metrics, HTTP_PERM_PUBLIC, NULL, 0, false},
+    {HTTP_GET, "/healthz", healthz, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/readyz", readyz, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/metrics", metrics, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
     {0},
 };

@@ -249,16 +249,6 @@ const char *http_req_id(const http_req *req)
     return req->id;
 }
 
-void http_req_set_auth(http_req *req, void *auth)
-{
-    req->auth = auth;
-}
-
-void *http_req_auth(const http_req *req)
-{
-    return req->auth;
-}
-
 arena *http_req_arena(http_req *req)
 {
     if (!req->arena)
@@ -269,4 +259,14 @@ arena *http_req_arena(http_req *req)
 const config *http_req_config(const http_req *req)
 {
     return req->srv->cfg;
+}
+
+void http_req_set_auth(http_req *req, void *principal)
+{
+    req->auth = principal;
+}
+
+void *http_req_auth(const http_req *req)
+{
+    return req->auth;
 }

@@ -53,11 +53,6 @@ void http_router_free(http_router *r)
     free(r);
 }
 
-void http_router_set_authorizer(http_router *r, http_authorizer fn)
-{
-    r->authorize = fn;
-}
-
 size_t http_router_count(const http_router *r)
 {
     return r->n;

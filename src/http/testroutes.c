@@ -45,8 +45,8 @@ static void params(http_req *req)
 }
 
 const http_route http_test_routes[] = {
-    {HTTP_POST, "/_test/echo", echo, HTTP_PERM_PUBLIC, echo_body, 2048, false},
-    {HTTP_GET, "/_test/slow", slow, HTTP_PERM_PUBLIC, NULL, 0, true},
-    {HTTP_GET, "/_test/params/{id}", params, HTTP_PERM_PUBLIC, NULL, 0, false},
+    {HTTP_POST, "/_test/echo", echo, HTTP_PERM_PUBLIC, echo_body, 2048, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/_test/slow", slow, HTTP_PERM_PUBLIC, NULL, 0, true, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/_test/params/{id}", params, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
     {0},
 };

@@ -24,7 +24,13 @@ typedef struct lyrics_pron {
     int n;
     bool known;
     char spelled[LYRICS_WORD_MAX]; /* the word, lower case */
+    const char *raw;               /* every pronunciation, "|"-separated (into the map) */
+    size_t raw_len;
 } lyrics_pron;
+
+#define LYRICS_VARIANTS_MAX 4
+/* Fills out with p's variant k (0 is p itself). False when there is no such variant. */
+bool lyrics_pron_variant(const lyrics_pron *p, int k, lyrics_pron *out);
 
 /* Looks word up (lower-cases it; tries without outer apostrophes too). Fills p and returns
  * true when the dictionary has it; otherwise p->known is false and only spelled is set. */
@@ -44,6 +50,11 @@ typedef struct lyrics_token {
  * >= 0x80, digits and the obfuscation marks * @ $ when inside a word). Returns the count
  * written (at most max). */
 size_t lyrics_tokens(const char *s, size_t n, lyrics_token *out, size_t max);
+
+/* A word's sentiment valence (-4..4; 0 for boosters and unknown words). */
+double lyrics_valence(const lyrics_data *d, const char *w, size_t n);
+/* Sentiment of text from its tokens and their valences (lyrics_sentiment without lookups). */
+double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n, const double *val);
 
 /* Profanity found in a line: each match appended to out as a JSON object; *explicit set
  * when a surely profane word appears. Returns 0 or -1 (out full). */

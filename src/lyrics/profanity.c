@@ -74,8 +74,11 @@ int lyrics_profanity_line(const lyrics_data *d, const char *s, size_t n, int lin
         size_t from = tok[i].start, len = tok[i].len;
         if (!g && i > 0) { /* two-word entries of the lists ("blow job") */
             char pair[LYRICS_WORD_MAX * 2 + 1];
-            int pl = snprintf(pair, sizeof(pair), "%s %s", words[(i - 1) % 2], words[i % 2]);
-            if ((g = grade(d, pair, (size_t)pl)) != 0) {
+            size_t l1 = tok[i - 1].len, l2 = tok[i].len;
+            memcpy(pair, words[(i - 1) % 2], l1);
+            pair[l1] = ' ';
+            memcpy(pair + l1 + 1, words[i % 2], l2);
+            if ((g = grade(d, pair, l1 + 1 + l2)) != 0) {
                 from = tok[i - 1].start;
                 len = tok[i].start + tok[i].len - from;
             }

@@ -84,72 +84,119 @@ static int split(const char *text, size_t len, doc *d)
     return 0;
 }
 
-/* Syllables and stress of a line; fills l->end with its last word. */
-static int line_meter(const lyrics_data *dat, line *l, char *stress, lyrics_token *tok, size_t *ntok)
+/* What the report needs of one word, cached per analysis (lyrics repeat their words). */
+typedef struct word_info {
+    lyrics_pron pron;
+    int syllables;
+    double valence; /* as the word is written (capitals matter only through all_caps) */
+    char stress[LYRICS_WORD_MAX];
+    char key[64]; /* rhyme key; "" when the word is not in the dictionary */
+} word_info;
+
+#define CACHE_SLOTS 8192 /* direct-mapped: a colliding word replaces the older one */
+
+typedef struct word_cache {
+    struct slot {
+        uint64_t hash;
+        bool used;
+        word_info w;
+    } * slot;
+} word_cache;
+
+static const word_info *word_get(const lyrics_data *dat, word_cache *c, const char *s, size_t n)
 {
-    *ntok = lyrics_tokens(l->s, l->n, tok, LINE_TOKENS);
+    char w[LYRICS_WORD_MAX];
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = (char)tolower((unsigned char)s[i]);
+        h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
+    }
+    w[n] = '\0';
+    struct slot *sl = &c->slot[h % CACHE_SLOTS];
+    if (sl->used && sl->hash == h && strcmp(sl->w.pron.spelled, w) == 0)
+        return &sl->w;
+    sl->used = true;
+    sl->hash = h;
+    word_info *wi = &sl->w;
+    bool known = lyrics_pron_get(dat, w, &wi->pron);
+    wi->valence = lyrics_valence(dat, w, n);
+    wi->syllables = lyrics_pron_syllables(dat, &wi->pron, wi->stress);
+    wi->key[0] = '\0';
+    if (known)
+        lyrics_rhyme_key(&wi->pron, wi->key, sizeof(wi->key));
+    return wi;
+}
+
+#define LINE_WORDS 24 /* words of a line searched for internal rhymes */
+
+typedef struct line_words {
+    char key[LINE_WORDS][64], word[LINE_WORDS][LYRICS_WORD_MAX];
+    size_t n;
+} line_words;
+
+/* Syllables and stress of a line; fills l->end with its last word, lw with the words that
+ * can rhyme inside it and *sentiment with the line's score. */
+static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stress, line_words *lw, double *sentiment)
+{
+    lyrics_token tok[LINE_TOKENS];
+    double val[LINE_TOKENS];
+    size_t ntok = lyrics_tokens(l->s, l->n, tok, LINE_TOKENS), k = 0;
     int total = 0;
-    size_t k = 0;
-    stress[0] = '\0';
-    for (size_t i = 0; i < *ntok; i++) {
-        char w[LYRICS_WORD_MAX], st[LYRICS_WORD_MAX];
-        snprintf(w, sizeof(w), "%.*s", (int)tok[i].len, l->s + tok[i].start);
-        lyrics_pron p;
-        lyrics_pron_get(dat, w, &p);
-        total += lyrics_pron_syllables(dat, &p, st);
-        k += (size_t)snprintf(stress + k, k < STRESS_MAX ? STRESS_MAX - k : 0, "%s", st);
-        if (k >= STRESS_MAX)
-            k = STRESS_MAX - 1;
-        if (i + 1 == *ntok) {
-            l->end = p;
+    lw->n = 0;
+    for (size_t i = 0; i < ntok; i++) {
+        const word_info *wi = word_get(dat, c, l->s + tok[i].start, tok[i].len);
+        val[i] = wi->valence;
+        total += wi->syllables;
+        size_t sl = strlen(wi->stress);
+        if (k + sl < STRESS_MAX) {
+            memcpy(stress + k, wi->stress, sl);
+            k += sl;
+        }
+        if (wi->key[0] && tok[i].len >= 3 && lw->n < LINE_WORDS) {
+            memcpy(lw->key[lw->n], wi->key, sizeof(wi->key));
+            memcpy(lw->word[lw->n++], wi->pron.spelled, sizeof(wi->pron.spelled));
+        }
+        if (i + 1 == ntok) {
+            l->end = wi->pron;
             l->has_end = true;
         }
     }
+    stress[k] = '\0';
+    *sentiment = lyrics_sentiment_tokens(l->s, l->n, tok, ntok, val);
     return total;
 }
 
-/* Rhyming word pairs inside the line (slant or better, different words of 3+ letters). */
-static int internal_rhymes(const lyrics_data *dat, const line *l, const lyrics_token *tok, size_t n, buf *b)
+/* Words inside the line that rhyme perfectly (same sounds from the stressed vowel on,
+ * different words of 3+ letters), found by comparing rhyme keys. */
+static int internal_rhymes(const line_words *lw, buf *b)
 {
     int e = buf_puts(b, ",\"internal_rhymes\":[");
     bool first = true;
-    size_t lim = n > 24 ? 24 : n;
-    for (size_t i = 0; i < lim; i++) {
-        if (tok[i].len < 3)
-            continue;
-        char a[LYRICS_WORD_MAX];
-        snprintf(a, sizeof(a), "%.*s", (int)tok[i].len, l->s + tok[i].start);
-        lyrics_pron pa;
-        lyrics_pron_get(dat, a, &pa);
-        for (size_t j = i + 1; j < lim; j++) {
-            if (tok[j].len < 3)
-                continue;
-            char c[LYRICS_WORD_MAX];
-            snprintf(c, sizeof(c), "%.*s", (int)tok[j].len, l->s + tok[j].start);
-            lyrics_pron pc;
-            lyrics_pron_get(dat, c, &pc);
-            lyrics_rhyme r = lyrics_rhyme_prons(&pa, &pc);
-            if (r.kind < LYRICS_RHYME_SLANT || r.kind == LYRICS_RHYME_IDENTICAL)
+    for (size_t i = 0; i < lw->n; i++)
+        for (size_t j = i + 1; j < lw->n; j++) {
+            if (strcmp(lw->key[i], lw->key[j]) != 0 || strcmp(lw->word[i], lw->word[j]) == 0)
                 continue;
             e |= buf_puts(b, first ? "[" : ",[");
-            e |= buf_json_str(b, a);
+            e |= buf_json_str(b, lw->word[i]);
             e |= buf_puts(b, ",");
-            e |= buf_json_str(b, c);
-            e |= buf_printf(b, ",\"%s\"]", lyrics_rhyme_kind_name(r.kind));
+            e |= buf_json_str(b, lw->word[j]);
+            e |= buf_puts(b, "]");
             first = false;
         }
-    }
     return e | buf_puts(b, "]");
 }
 
+#define SCHEME_WINDOW 8 /* earlier lines a line-end is compared with */
+
 /* The scheme letter of line i of a stanza starting at from: the letter of the earlier line
- * it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else the next free one. */
+ * (within SCHEME_WINDOW) it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else
+ * the next free one. */
 static char scheme_letter(const doc *d, size_t from, size_t i, const char *letters, char *next)
 {
     const line *l = &d->lines[i];
     double best = 0;
     char take = 0;
-    for (size_t j = from; l->has_end && j < i; j++) {
+    for (size_t j = i > from + SCHEME_WINDOW ? i - SCHEME_WINDOW : from; l->has_end && j < i; j++) {
         if (!d->lines[j].has_end)
             continue;
         lyrics_rhyme r = lyrics_rhyme_prons(&d->lines[j].end, &l->end);
@@ -240,11 +287,12 @@ static int structure(const doc *d, buf *b)
     return e;
 }
 
-static int render_line(const lyrics_data *dat, line *l, int syl, const char *stress, char letter,
-                       const lyrics_token *tok, size_t ntok, double score, buf *b)
+static int render_line(line *l, int syl, const char *stress, char letter, const line_words *lw, double score, buf *b)
 {
     char tmp[4096], key[128] = "";
-    snprintf(tmp, sizeof(tmp), "%.*s", (int)(l->n < 4000 ? l->n : 4000), l->s);
+    size_t tn = l->n < sizeof(tmp) - 1 ? l->n : sizeof(tmp) - 1;
+    memcpy(tmp, l->s, tn);
+    tmp[tn] = '\0';
     if (l->has_end)
         lyrics_rhyme_key(&l->end, key, sizeof(key));
     int e = buf_puts(b, "{\"text\":");
@@ -252,7 +300,7 @@ static int render_line(const lyrics_data *dat, line *l, int syl, const char *str
     e |= buf_printf(b, ",\"syllables\":%d,\"stress\":\"%s\",\"rhyme\":", syl, stress);
     e |= buf_json_str(b, key);
     e |= buf_printf(b, ",\"scheme\":\"%c\",\"sentiment\":%.3f", letter ? letter : '-', score);
-    e |= internal_rhymes(dat, l, tok, ntok, b);
+    e |= internal_rhymes(lw, b);
     return e | buf_puts(b, "}");
 }
 
@@ -261,8 +309,14 @@ static int render_line(const lyrics_data *dat, line *l, int syl, const char *str
 /* The stanzas array; also sums the line sentiment for the overall score. */
 static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int *sent_n)
 {
-    lyrics_token tok[LINE_TOKENS];
     char stress[STRESS_MAX], letters[SCHEME_MAX + 1];
+    word_cache cache = {calloc(CACHE_SLOTS, sizeof(*cache.slot))};
+    line_words *lw = malloc(sizeof(*lw));
+    if (!cache.slot || !lw) {
+        free(cache.slot);
+        free(lw);
+        return -1;
+    }
     buf lines;
     buf_init(&lines, SIZE_MAX);
     int e = buf_puts(b, ",\"stanzas\":[");
@@ -275,19 +329,18 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
         char next = 'A';
         buf_reset(&lines);
         for (; end < d->n && d->lines[end].stanza == d->lines[i].stanza; end++) {
-            size_t ntok;
             line *l = &d->lines[end];
-            int syl = line_meter(dat, l, stress, tok, &ntok);
+            double score;
+            int syl = line_meter(dat, &cache, l, stress, lw, &score);
             char letter = 0;
             if (k < SCHEME_MAX)
                 letter = letters[k++] = scheme_letter(d, i, end, letters, &next);
-            double score = lyrics_sentiment(dat, l->s, l->n);
             if (score != 0) {
                 *sent_sum += score;
                 (*sent_n)++;
             }
             e |= buf_puts(&lines, end > i ? "," : "");
-            e |= render_line(dat, l, syl, stress, letter, tok, ntok, score, &lines);
+            e |= render_line(l, syl, stress, letter, lw, score, &lines);
         }
         letters[k] = '\0';
         e |= buf_printf(b, "%s{\"scheme\":\"%s\",\"lines\":[", d->lines[i].stanza ? "," : "", letters);
@@ -296,6 +349,8 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
         i = end;
     }
     buf_release(&lines);
+    free(cache.slot);
+    free(lw);
     return e | buf_puts(b, "]");
 }
 

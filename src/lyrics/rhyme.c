@@ -39,9 +39,10 @@ static int vowel_family(const char *v)
     return 0;
 }
 
-/* True when codas a[ai..] and b[bi..] sound alike: same length and each pair in one class,
- * or one is the other plus a final S/Z/T/D (time / rhymes). */
-static bool codas_similar(const lyrics_pron *a, int ai, const lyrics_pron *b, int bi)
+/* How alike codas a[ai..] and b[bi..] sound: 2 when of one length with each pair in one
+ * class (home / stone), 1 when one is the other plus a final S or Z (time / rhymes), 0
+ * otherwise (a final T or D, as in day / date, is too weak for a line-end rhyme). */
+static int codas_similar(const lyrics_pron *a, int ai, const lyrics_pron *b, int bi)
 {
     int na = a->n - ai, nb = b->n - bi;
     if (na == nb) {
@@ -49,18 +50,18 @@ static bool codas_similar(const lyrics_pron *a, int ai, const lyrics_pron *b, in
             if (strcmp(a->phone[ai + i], b->phone[bi + i]) != 0 &&
                 (!consonant_class(a->phone[ai + i]) ||
                  consonant_class(a->phone[ai + i]) != consonant_class(b->phone[bi + i])))
-                return false;
-        return true;
+                return 0;
+        return 2;
     }
     const lyrics_pron *l = na > nb ? a : b, *s = na > nb ? b : a;
     int li = na > nb ? ai : bi, si = na > nb ? bi : ai, ln = na > nb ? na : nb, sn = na > nb ? nb : na;
     const char *extra = l->phone[l->n - 1];
-    if (ln != sn + 1 || !strchr("SZTD", extra[0]) || extra[1])
-        return false;
+    if (ln != sn + 1 || !strchr("SZ", extra[0]) || extra[1])
+        return 0;
     for (int i = 0; i < sn; i++)
         if (strcmp(l->phone[li + i], s->phone[si + i]) != 0)
-            return false;
-    return true;
+            return 0;
+    return 1;
 }
 
 /* Syllables that match from the end: vowels in the longest common phone suffix. */
@@ -72,18 +73,22 @@ static int matching_syllables(const lyrics_pron *a, const lyrics_pron *b)
     return n;
 }
 
-/* The spelled ending: the last vowel group and what follows it (ight, ove). */
+static bool vowel_letter(char c)
+{
+    return c && strchr("aeiouy", c);
+}
+
+/* The spelled ending: the last vowel group and what follows it (ight, ove, ate: a final
+ * silent e after a consonant belongs to the group before it). */
 static const char *spelled_tail(const char *w)
 {
-    size_t n = strlen(w);
-    size_t i = n;
-    while (i > 0 && !strchr("aeiouy", w[i - 1]))
+    size_t n = strlen(w), i = n;
+    if (n > 2 && w[n - 1] == 'e' && !vowel_letter(w[n - 2]))
         i--;
-    while (i > 1 && strchr("aeiouy", w[i - 2]))
+    while (i > 0 && !vowel_letter(w[i - 1]))
         i--;
-    if (i > 0 && i == n && n > 1) /* word ends in a vowel: take the whole vowel group */
-        while (i > 1 && strchr("aeiouy", w[i - 2]))
-            i--;
+    while (i > 1 && vowel_letter(w[i - 2]))
+        i--;
     return w + (i > 0 ? i - 1 : 0);
 }
 
@@ -97,37 +102,83 @@ static lyrics_rhyme spelled_only(const lyrics_pron *a, const lyrics_pron *b)
     return (lyrics_rhyme){LYRICS_RHYME_NONE, 0, 0};
 }
 
-lyrics_rhyme lyrics_rhyme_prons(const lyrics_pron *a, const lyrics_pron *b)
+/* The last vowel and what follows it, whatever its stress. */
+static int last_vowel(const lyrics_pron *p)
 {
-    if (!a->known || !b->known)
-        return spelled_only(a, b);
+    for (int i = p->n - 1; i >= 0; i--)
+        if (p->stress[i] != '-')
+            return i;
+    return -1;
+}
+
+static bool same_phones(const lyrics_pron *a, int ai, const lyrics_pron *b, int bi)
+{
+    if (a->n - ai != b->n - bi)
+        return false;
+    for (int i = 0; i < a->n - ai; i++)
+        if (strcmp(a->phone[ai + i], b->phone[bi + i]) != 0)
+            return false;
+    return true;
+}
+
+/* Weaker endings that poets (and Shakespeare) rhyme: an unstressed last syllable that
+ * matches (memory / posterity, free / legacy), a final unstressed -y against a long I
+ * (die / memory), or one coda after vowels of one family or spelled alike (love / prove,
+ * come / tomb, are / prepare). */
+static bool weak_rhyme(const lyrics_pron *a, const lyrics_pron *b, int ra, int rb)
+{
+    int la = last_vowel(a), lb = last_vowel(b);
+    bool unstressed = a->stress[la] == '0' || b->stress[lb] == '0';
+    if (unstressed && same_phones(a, la, b, lb))
+        return true;
+    bool ya = la == a->n - 1 && a->stress[la] == '0' && strcmp(a->phone[la], "IY") == 0;
+    bool yb = lb == b->n - 1 && b->stress[lb] == '0' && strcmp(b->phone[lb], "IY") == 0;
+    if ((ya && lb == b->n - 1 && strcmp(b->phone[lb], "AY") == 0) ||
+        (yb && la == a->n - 1 && strcmp(a->phone[la], "AY") == 0))
+        return true;
+    if (a->n - ra < 2 || !same_phones(a, ra + 1, b, rb + 1))
+        return false;
+    return vowel_family(a->phone[ra]) == vowel_family(b->phone[rb]) ||
+           strcmp(spelled_tail(a->spelled), spelled_tail(b->spelled)) == 0;
+}
+
+static lyrics_rhyme rhyme_one(const lyrics_pron *a, const lyrics_pron *b)
+{
     int ra = rhyme_start(a), rb = rhyme_start(b);
     if (ra < 0 || rb < 0)
         return (lyrics_rhyme){LYRICS_RHYME_NONE, 0, 0};
-    bool same_tail = a->n - ra == b->n - rb;
-    for (int i = 0; same_tail && i < a->n - ra; i++)
-        same_tail = strcmp(a->phone[ra + i], b->phone[rb + i]) == 0;
-    if (same_tail) {
-        bool whole = a->n == b->n && ra == rb;
-        for (int i = 0; whole && i < ra; i++)
-            whole = strcmp(a->phone[i], b->phone[i]) == 0;
+    if (same_phones(a, ra, b, rb)) {
+        bool whole = ra == rb && same_phones(a, 0, b, 0);
         if (whole || strcmp(a->spelled, b->spelled) == 0)
             return (lyrics_rhyme){LYRICS_RHYME_IDENTICAL, 0.8, matching_syllables(a, b)};
         return (lyrics_rhyme){LYRICS_RHYME_PERFECT, 1.0, matching_syllables(a, b)};
     }
     bool same_vowel = strcmp(a->phone[ra], b->phone[rb]) == 0;
-    if (same_vowel && codas_similar(a, ra + 1, b, rb + 1))
-        return (lyrics_rhyme){LYRICS_RHYME_SLANT, 0.75, 1};
-    const char *ta = spelled_tail(a->spelled), *tb = spelled_tail(b->spelled);
-    bool same_coda = a->n - ra == b->n - rb && a->n - ra > 1;
-    for (int i = 1; same_coda && i < a->n - ra; i++)
-        same_coda = strcmp(a->phone[ra + i], b->phone[rb + i]) == 0;
-    if (same_coda && vowel_family(a->phone[ra]) == vowel_family(b->phone[rb]) &&
-        (strcmp(ta, tb) == 0 || strlen(ta) >= 3))
-        return (lyrics_rhyme){LYRICS_RHYME_EYE, 0.65, 1};
+    int coda = same_vowel ? codas_similar(a, ra + 1, b, rb + 1) : 0;
+    if (coda)
+        return (lyrics_rhyme){LYRICS_RHYME_SLANT, coda == 2 ? 0.75 : 0.65, 1};
+    if (weak_rhyme(a, b, ra, rb))
+        return (lyrics_rhyme){LYRICS_RHYME_EYE, 0.6, 1};
     if (same_vowel)
         return (lyrics_rhyme){LYRICS_RHYME_ASSONANCE, 0.5, 1};
     return (lyrics_rhyme){LYRICS_RHYME_NONE, 0, 0};
+}
+
+lyrics_rhyme lyrics_rhyme_prons(const lyrics_pron *a, const lyrics_pron *b)
+{
+    if (!a->known || !b->known)
+        return spelled_only(a, b);
+    lyrics_rhyme best = rhyme_one(a, b); /* variant 0 is the pronunciation itself */
+    if (best.kind >= LYRICS_RHYME_PERFECT || (!memchr(a->raw, '|', a->raw_len) && !memchr(b->raw, '|', b->raw_len)))
+        return best;
+    lyrics_pron va, vb;
+    for (int i = 0; i < LYRICS_VARIANTS_MAX && lyrics_pron_variant(a, i, &va); i++)
+        for (int j = 0; j < LYRICS_VARIANTS_MAX && lyrics_pron_variant(b, j, &vb); j++) {
+            lyrics_rhyme r = rhyme_one(&va, &vb);
+            if (r.strength > best.strength)
+                best = r;
+        }
+    return best;
 }
 
 lyrics_rhyme lyrics_rhyme_words(const lyrics_data *d, const char *a, const char *b)

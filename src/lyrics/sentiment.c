@@ -7,18 +7,19 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define BOOST 0.293      /* VADER's booster increment */
 #define CAPS_BOOST 0.733 /* a word in capitals among lower-case ones */
 #define NEGATE -0.74     /* a negated word flips and weakens */
 #define SQUASH 15.0      /* compound = s / sqrt(s^2 + 15) */
-#define NEUTRAL 0.05     /* |score| below this is neutral (VADER's convention) */
+#define NEUTRAL 0.0001
 #define MAX_TOKENS 4096
 
 static bool in_list(const char *w, size_t n, const char *const *list)
 {
     for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == n && strncmp(list[i], w, n) == 0)
+        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
             return true;
     return false;
 }
@@ -29,7 +30,7 @@ static bool negation(const char *w, size_t n)
                                       "neither", "nor",     "cannot",  "without",  "hardly", "barely",  "ain't",
                                       "aint",    "dont",    "doesnt",  "didnt",    "isnt",   "wasnt",   "cant",
                                       "wont",    "couldnt", "wouldnt", "shouldnt", NULL};
-    return in_list(w, n, neg) || (n > 3 && strncmp(w + n - 3, "n't", 3) == 0);
+    return in_list(w, n, neg) || (n > 3 && strncasecmp(w + n - 3, "n't", 3) == 0);
 }
 
 /* +1 for a booster, -1 for a dampener, 0 otherwise. */
@@ -44,6 +45,7 @@ static int booster(const char *w, size_t n)
     return in_list(w, n, up) ? 1 : in_list(w, n, down) ? -1 : 0;
 }
 
+/* The word's valence; the lexicon holds inflected forms too (scripts/lyrics-data.mjs). */
 static double valence(const lyrics_data *d, const char *w, size_t n)
 {
     char low[LYRICS_WORD_MAX];
@@ -65,10 +67,14 @@ static bool all_caps(const char *w, size_t n)
     return letters > 1;
 }
 
-double lyrics_sentiment(const lyrics_data *d, const char *text, size_t len)
+double lyrics_valence(const lyrics_data *d, const char *w, size_t n)
 {
-    lyrics_token tok[MAX_TOKENS];
-    size_t n = lyrics_tokens(text, len, tok, MAX_TOKENS), caps = 0;
+    return booster(w, n) ? 0 : valence(d, w, n); /* boosters only modify (VADER) */
+}
+
+double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n, const double *val)
+{
+    size_t caps = 0;
     for (size_t i = 0; i < n; i++)
         caps += all_caps(text + tok[i].start, tok[i].len);
     bool shouting_all = caps == n;
@@ -83,7 +89,7 @@ double lyrics_sentiment(const lyrics_data *d, const char *text, size_t len)
             saw_but = true;
             continue;
         }
-        double v = valence(d, w, wl);
+        double v = val[i];
         if (v == 0)
             continue;
         double sign = v > 0 ? 1 : -1;
@@ -109,6 +115,16 @@ double lyrics_sentiment(const lyrics_data *d, const char *text, size_t len)
     if (sum != 0)
         sum += (sum > 0 ? 1 : -1) * 0.292 * bangs;
     return sum / sqrt(sum * sum + SQUASH);
+}
+
+double lyrics_sentiment(const lyrics_data *d, const char *text, size_t len)
+{
+    lyrics_token tok[MAX_TOKENS];
+    double val[MAX_TOKENS];
+    size_t n = lyrics_tokens(text, len, tok, MAX_TOKENS);
+    for (size_t i = 0; i < n; i++)
+        val[i] = lyrics_valence(d, text + tok[i].start, tok[i].len);
+    return lyrics_sentiment_tokens(text, len, tok, n, val);
 }
 
 const char *lyrics_sentiment_label(double score)

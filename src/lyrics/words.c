@@ -46,9 +46,12 @@ static void lower(const char *w, char *out, size_t n)
     out[i] = '\0';
 }
 
-/* Parses "HH AH0 L OW1" into p. */
+/* Parses "HH AH0 L OW1" (up to a '|' or len) into p. */
 static void parse_phones(const char *v, size_t len, lyrics_pron *p)
 {
+    const char *bar = memchr(v, '|', len);
+    if (bar)
+        len = (size_t)(bar - v);
     p->n = 0;
     for (size_t i = 0; i < len && p->n < LYRICS_PHONES_MAX;) {
         while (i < len && v[i] == ' ')
@@ -64,10 +67,38 @@ static void parse_phones(const char *v, size_t len, lyrics_pron *p)
             st = v[j - 1];
             plen--;
         }
-        snprintf(p->phone[p->n], sizeof(p->phone[0]), "%.*s", (int)(plen > 2 ? 2 : plen), v + i);
+        plen = plen > 2 ? 2 : plen;
+        memcpy(p->phone[p->n], v + i, plen);
+        p->phone[p->n][plen] = '\0';
         p->stress[p->n++] = st;
         i = j;
     }
+}
+
+bool lyrics_pron_variant(const lyrics_pron *p, int k, lyrics_pron *out)
+{
+    if (!p->known)
+        return k == 0 && (*out = *p, true);
+    const char *v = p->raw, *end = p->raw + p->raw_len;
+    for (int i = 0; i < k; i++) {
+        v = memchr(v, '|', (size_t)(end - v));
+        if (!v)
+            return false;
+        v++;
+    }
+    *out = *p;
+    parse_phones(v, (size_t)(end - v), out);
+    return true;
+}
+
+/* Old spellings the dictionary lacks: express'd -> expressed, tir'd -> tired. */
+static const char *modernise(const lyrics_data *d, const char *w, size_t n, size_t *vlen)
+{
+    char alt[LYRICS_WORD_MAX + 4];
+    if (n < 3 || n + 2 >= sizeof(alt) || w[n - 2] != '\'' || w[n - 1] != 'd')
+        return NULL;
+    int k = snprintf(alt, sizeof(alt), "%.*sed", (int)(n - 2), w);
+    return base_table_get(d->dict, alt, (size_t)k, vlen);
 }
 
 bool lyrics_pron_get(const lyrics_data *d, const char *word, lyrics_pron *p)
@@ -77,6 +108,8 @@ bool lyrics_pron_get(const lyrics_data *d, const char *word, lyrics_pron *p)
     const char *w = p->spelled;
     size_t n = strlen(w), vlen;
     const char *v = base_table_get(d->dict, w, n, &vlen);
+    if (!v)
+        v = modernise(d, w, n, &vlen);
     while (!v && n > 1 && (w[0] == '\'' || w[n - 1] == '\'')) { /* 'cause, singin' */
         if (w[0] == '\'')
             w++, n--;
@@ -87,6 +120,8 @@ bool lyrics_pron_get(const lyrics_data *d, const char *word, lyrics_pron *p)
     if (!v)
         return false;
     parse_phones(v, vlen, p);
+    p->raw = v;
+    p->raw_len = vlen;
     p->known = true;
     return true;
 }

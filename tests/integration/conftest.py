@@ -93,12 +93,15 @@ def start_server(tmp_path, **settings):
         "ROADIE_TEST_ROUTES": "1",
         "ROADIE_CORS_ORIGINS": ORIGIN_OK,
         "ROADIE_THREADS": "2",
+        # the suite signs in many times from one address; tests of the limits set their own
+        "ROADIE_RATE_AUTH": "100000/60",
+        "ROADIE_RATE_DEFAULT": "100000/60,100000",
     })
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
     for k, v in settings.items():
         env["ROADIE_" + k.upper()] = str(v)
-    log_path = tmp_path / "server.log"
+    log_path = tmp_path / ("server-%d.log" % len(list(tmp_path.glob("server-*.log"))))
     log = open(log_path, "wb")
     proc = subprocess.Popen([BIN, "serve"], env=env, stdout=log, stderr=log, cwd=str(tmp_path))
     log.close()

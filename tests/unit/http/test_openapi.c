@@ -52,8 +52,21 @@ static void test_routes_match_spec(void **state)
         snprintf(method, sizeof(method), "%s", http_method_name(route->method));
         for (char *p = method; *p; p++)
             *p = (char)tolower((unsigned char)*p);
-        if (!json_object_get(json_object_get(paths, path), method)) {
+        json_t *op = json_object_get(json_object_get(paths, path), method);
+        if (!op) {
             print_error("route %s %s is not in docs/openapi.json\n", http_method_name(route->method), route->path);
+            missing++;
+            continue;
+        }
+        /* the permission and API-key scope the role-matrix test reads from the spec */
+        static const char *const perms[] = {"public",        "user",          "admin",
+                                            "artist-viewer", "artist-editor", "artist-owner"};
+        static const char *const scopes[] = {"none", "read", "ingest", "write"};
+        const char *perm = json_string_value(json_object_get(op, "x-permission"));
+        const char *scope = json_string_value(json_object_get(op, "x-key-scope"));
+        if (!perm || strcmp(perm, perms[route->perm]) != 0 || !scope || strcmp(scope, scopes[route->key_scope]) != 0) {
+            print_error("%s %s: x-permission/x-key-scope should be %s/%s\n", http_method_name(route->method),
+                        route->path, perms[route->perm], scopes[route->key_scope]);
             missing++;
         }
     }

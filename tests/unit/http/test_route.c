@@ -16,14 +16,14 @@ static void h(http_req *req)
 }
 
 static const http_route table[] = {
-    {HTTP_GET, "/", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/healthz", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_DELETE, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/tracks/search", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_POST, "/v1/tracks", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/v1/artists/{artist_id}/tracks/{track_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-    {HTTP_GET, "/docs/assets/{path...}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
+    {HTTP_GET, "/", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/healthz", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_DELETE, "/v1/tracks/{id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/tracks/search", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_POST, "/v1/tracks", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/v1/artists/{artist_id}/tracks/{track_id}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+    {HTTP_GET, "/docs/assets/{path...}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
     {0},
 };
 
@@ -102,7 +102,7 @@ static void test_bad_patterns(void **state)
         "/a/{id",  "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        http_route t[] = {{HTTP_GET, bad[i], h, HTTP_PERM_PUBLIC, NULL, 0, false}, {0}};
+        http_route t[] = {{HTTP_GET, bad[i], h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE}, {0}};
         char err[256] = "";
         http_router *r = http_router_new();
         assert_int_equal(http_router_add(r, t, err, sizeof(err)), -1);
@@ -110,14 +110,14 @@ static void test_bad_patterns(void **state)
         http_router_free(r);
     }
     /* same method and shape twice, whatever the param names */
-    http_route dup[] = {{HTTP_GET, "/x/{a}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
-                        {HTTP_GET, "/x/{b}", h, HTTP_PERM_PUBLIC, NULL, 0, false},
+    http_route dup[] = {{HTTP_GET, "/x/{a}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
+                        {HTTP_GET, "/x/{b}", h, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE},
                         {0}};
     char err[256];
     http_router *r = http_router_new();
     assert_int_equal(http_router_add(r, dup, err, sizeof(err)), -1);
     http_router_free(r);
-    http_route nohandler[] = {{HTTP_GET, "/x", NULL, HTTP_PERM_PUBLIC, NULL, 0, false}, {0}};
+    http_route nohandler[] = {{HTTP_GET, "/x", NULL, HTTP_PERM_PUBLIC, NULL, 0, false, HTTP_SCOPE_NONE}, {0}};
     r = http_router_new();
     assert_int_equal(http_router_add(r, nohandler, err, sizeof(err)), -1);
     http_router_free(r);
