@@ -204,7 +204,8 @@ void http_mw_finish_headers(http_req *req)
     if (req->origin) {
         /* echoed even when '*' is configured: one code path, and caches keyed by Vary */
         http_reply_header_static(req, "Access-Control-Allow-Origin", req->origin); /* MHD's, lives as long */
-        http_reply_header_static(req, "Access-Control-Expose-Headers", "X-Request-Id");
+        http_reply_header_static(req, "Access-Control-Expose-Headers",
+                                 "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
         http_reply_header_static(req, "Vary", "Origin");
     }
 }

@@ -188,7 +188,8 @@ static bool match_path(const http_croute *c, const char *path, size_t len, http_
         } else {
             if (sl == 0)
                 return false;
-            out->params[np++] = (http_param){seg->text, seg->len, start, sl};
+            out->params[np++] =
+                (http_param){.name = seg->text, .value = start, .name_len = (uint32_t)seg->len, .len = (uint32_t)sl};
         }
         pos += sl + 1;
     }
