@@ -9,7 +9,7 @@ ROUNDS=${ROUNDS:-3} SECS=${SECS:-5} CONNS=${CONNS:-64}
 for tool in wrk nginx; do
   command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "bench/http: $tool missing (scripts/deps.sh)"; exit 1; }
 done
-[ -x build/roadie ] || make --no-print-directory -j2 build/roadie >&2 || exit 1
+make --no-print-directory -j2 build/roadie >&2 || exit 1 # up to date with the tree
 dir=$(mktemp -d /tmp/roadie-bench.XXXXXX)
 rpid= npid=
 cleanup() {
@@ -49,7 +49,7 @@ run() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 echo "bench/http: GET /healthz, wrk 1 thread, $CONNS connections, $ROUNDS rounds of ${SECS}s each, interleaved"
-echo "bench/http: roadie $(build/roadie --version | cut -d' ' -f2) (access log on, to a file) vs $($nginx -v 2>&1 | cut -d: -f2 | tr -d ' ') (2 workers, access log off); $(nproc) cores"
+echo "bench/http: roadie $(git describe --always --dirty 2>/dev/null || echo ?) (access log on, to a file) vs $($nginx -v 2>&1 | cut -d: -f2 | tr -d ' ') (2 workers, access log off); $(nproc) cores"
 wrk -t1 -c"$CONNS" -d1s "http://127.0.0.1:$rport/healthz" >/dev/null 2>&1 # warm-up
 wrk -t1 -c"$CONNS" -d1s "http://127.0.0.1:$nport/healthz" >/dev/null 2>&1
 r_rps=() r_p99=() n_rps=() n_p99=()
