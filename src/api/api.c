@@ -2,6 +2,7 @@
 #include "api/api_int.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -242,6 +243,35 @@ static bool key_allowed(http_req *req, db *d, const http_route *route, const cha
     return api_rate(req, "default:key", &api.rate_default, p->key_id);
 }
 
+#define TOKEN_CACHE 64 /* verified access tokens remembered per thread */
+
+/* A verified token is checked once: the same string keeps its claims until it expires
+ * (the signature covers exactly these bytes, and keys change only with a restart). */
+static int verify_cached(const char *token, int64_t now, crypto_claims *c)
+{
+    static _Thread_local struct {
+        uint64_t hash;
+        char token[CRYPTO_JWT_MAX / 4];
+        crypto_claims claims;
+    } cache[TOKEN_CACHE];
+    size_t n = strlen(token);
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)token[i]) * 1099511628211ULL;
+    __typeof__(&cache[0]) e = &cache[h % TOKEN_CACHE];
+    if (e->hash == h && strcmp(e->token, token) == 0 && now < e->claims.exp + CRYPTO_JWT_LEEWAY_S) {
+        *c = e->claims;
+        return CRYPTO_OK;
+    }
+    int rc = crypto_jwt_verify(api.keys, token, API_ISSUER, API_AUDIENCE, now, c);
+    if (rc == CRYPTO_OK && n < sizeof(e->token)) {
+        e->hash = h;
+        memcpy(e->token, token, n + 1);
+        e->claims = *c;
+    }
+    return rc;
+}
+
 static bool authorize(http_req *req, const http_route *route)
 {
     const char *h = http_req_header(req, "Authorization");
@@ -261,7 +291,7 @@ static bool authorize(http_req *req, const http_route *route)
         return true;
     }
     crypto_claims c;
-    int rc = crypto_jwt_verify(api.keys, token, API_ISSUER, API_AUDIENCE, base_now_ms() / 1000, &c);
+    int rc = verify_cached(token, base_now_ms() / 1000, &c);
     if (rc != CRYPTO_OK)
         return unauthorized(req, crypto_strerror(rc));
     bool found;

@@ -3,15 +3,59 @@
 
 #include <ctype.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS 5000
+#define STMT_CACHE 64 /* prepared statements kept per connection (the store's queries are few) */
+
+/* A connection with its statement cache: preparing costs more than running most queries. */
+typedef struct sq_conn {
+    sqlite3 *s;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    size_t next; /* the slot replaced next when the cache is full (round robin) */
+} sq_conn;
+
+static sqlite3 *handle(db *d)
+{
+    return ((sq_conn *)d->conn)->s;
+}
+
+/* A prepared statement for sql from the cache, or freshly prepared and cached. *owned says
+ * the caller must finalize it (it could not be cached); a cached one is reset after use. */
+static int prepare(db *d, const char *sql, sqlite3_stmt **st, const char **tail, bool *owned)
+{
+    sq_conn *c = d->conn;
+    *owned = false;
+    for (size_t i = 0; i < STMT_CACHE && c->cache[i].sql; i++)
+        if (strcmp(c->cache[i].sql, sql) == 0) {
+            *st = c->cache[i].st;
+            *tail = "";
+            return SQLITE_OK;
+        }
+    int rc = sqlite3_prepare_v2(c->s, sql, -1, st, tail);
+    char *copy = rc == SQLITE_OK && *st && *tail && !**tail ? strdup(sql) : NULL;
+    if (!copy) {
+        *owned = true;
+        return rc;
+    }
+    size_t slot = c->next;
+    c->next = (c->next + 1) % STMT_CACHE;
+    free(c->cache[slot].sql);
+    sqlite3_finalize(c->cache[slot].st);
+    c->cache[slot].sql = copy;
+    c->cache[slot].st = *st;
+    return rc;
+}
 
 static int map_rc(db *d, int rc)
 {
-    sqlite3 *s = d->conn;
+    sqlite3 *s = handle(d);
     int code = DB_EIO;
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
@@ -92,12 +136,13 @@ static bool only_space(const char *s)
 
 static int sq_exec(db *d, const char *sql, const db_param *p, size_t n, db_res **out)
 {
-    sqlite3 *s = d->conn;
+    sqlite3 *s = handle(d);
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     char **cells = NULL;
     size_t len = 0, cap = 0, cols = 0;
-    int rc = sqlite3_prepare_v2(s, sql, -1, &st, &tail);
+    bool owned;
+    int rc = prepare(d, sql, &st, &tail, &owned);
     if (rc != SQLITE_OK)
         return map_rc(d, rc);
     int code = DB_OK;
@@ -137,14 +182,19 @@ out:
     for (size_t i = 0; i < len; i++)
         free(cells[i]);
     free(cells);
-    sqlite3_finalize(st);
+    if (owned) {
+        sqlite3_finalize(st);
+    } else {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     return code;
 }
 
 static int sq_script(db *d, const char *sql)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(d->conn, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(handle(d), sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         return DB_OK;
     int code = map_rc(d, rc);
@@ -162,7 +212,13 @@ static bool sq_alive(db *d)
 
 static void sq_close(db *d)
 {
-    sqlite3_close_v2(d->conn);
+    sq_conn *c = d->conn;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        free(c->cache[i].sql);
+        sqlite3_finalize(c->cache[i].st);
+    }
+    sqlite3_close_v2(c->s);
+    free(c);
 }
 
 static const db_driver sqlite_driver = {sq_exec, sq_script, sq_alive, sq_close};
@@ -170,27 +226,29 @@ static const db_driver sqlite_driver = {sq_exec, sq_script, sq_alive, sq_close};
 db *db_sqlite_open(const char *path, char *err, size_t errlen)
 {
     db *d = calloc(1, sizeof(*d));
-    if (!d) {
+    sq_conn *c = calloc(1, sizeof(*c));
+    if (!d || !c) {
         snprintf(err, errlen, "out of memory");
-        return NULL;
+        goto fail;
     }
     d->drv = &sqlite_driver;
     d->kind = DB_SQLITE;
-    sqlite3 *s = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &s, flags, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "sqlite: cannot open %s: %s", path, s ? sqlite3_errmsg(s) : "out of memory");
+    if (sqlite3_open_v2(path, &c->s, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: cannot open %s: %s", path, c->s ? sqlite3_errmsg(c->s) : "out of memory");
         goto fail;
     }
-    d->conn = s;
-    sqlite3_busy_timeout(s, BUSY_TIMEOUT_MS);
+    d->conn = c;
+    sqlite3_busy_timeout(c->s, BUSY_TIMEOUT_MS);
     if (sq_script(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") != DB_OK) {
         snprintf(err, errlen, "%s (%s)", d->err, path);
         goto fail;
     }
     return d;
 fail:
-    sqlite3_close_v2(s);
+    if (c)
+        sqlite3_close_v2(c->s);
+    free(c);
     free(d);
     return NULL;
 }
