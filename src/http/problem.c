@@ -35,14 +35,64 @@ const char *http_problem_type(http_problem p)
     return (unsigned)p < HTTP_PROBLEM_COUNT_ ? problems[p].type : problems[HTTP_PROBLEM_INTERNAL].type;
 }
 
-/* Builds and sends the problem; errors, when not NULL, is taken. */
-static void reply(http_req *req, http_problem p, const char *detail, json_t *errors)
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
+            return 0; /* also stops at the NUL */
+    return n;
+}
+
+/* Replaces every byte that does not start valid UTF-8 with '?', in place: details quote
+ * what clients sent (paths, tokens jansson choked on), and jansson takes only UTF-8. */
+static void utf8_sanitize(char *s)
+{
+    while (*s) {
+        size_t n = utf8_seq((const unsigned char *)s);
+        if (n == 0)
+            *s++ = '?';
+        else
+            s += n;
+    }
+}
+
+/* The path as a URI reference: bytes outside printable ASCII percent-encoded. Freed by the
+ * caller; NULL when memory ran out. */
+static char *instance(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(strlen(path) * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)path; out && *p; p++) {
+        if (*p > 0x20 && *p < 0x7F) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
+/* Builds and sends the problem; errors, when not NULL, is taken. detail is sanitized. */
+static void reply(http_req *req, http_problem p, char *detail, json_t *errors)
 {
     if ((unsigned)p >= HTTP_PROBLEM_COUNT_)
         p = HTTP_PROBLEM_INTERNAL;
+    utf8_sanitize(detail);
+    char *where = instance(req->path);
     json_t *body =
-        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", problems[p].type, "title", problems[p].title, "status",
-                  problems[p].status, "detail", detail, "instance", req->path, "request_id", req->id);
+        where ? json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", problems[p].type, "title", problems[p].title,
+                          "status", problems[p].status, "detail", detail, "instance", where, "request_id", req->id)
+              : NULL;
+    free(where);
     if (body && errors)
         json_object_set_new(body, "errors", errors);
     else
@@ -70,9 +120,12 @@ void http_reply_problem(http_req *req, http_problem p, const char *fmt, ...)
 void http_reply_invalid(http_req *req, const json_issues *issues)
 {
     json_t *errors = json_array();
-    for (size_t i = 0; errors && i < issues->n; i++)
-        json_array_append_new(
-            errors, json_pack("{s:s, s:s}", "field", issues->items[i].field, "message", issues->items[i].message));
+    for (size_t i = 0; errors && i < issues->n; i++) {
+        json_issue it = issues->items[i]; /* a copy: sanitized below */
+        utf8_sanitize(it.field);
+        utf8_sanitize(it.message);
+        json_array_append_new(errors, json_pack("{s:s, s:s}", "field", it.field, "message", it.message));
+    }
     char detail[96];
     snprintf(detail, sizeof(detail), "%zu problem%s in the request body%s", issues->n, issues->n == 1 ? "" : "s",
              issues->truncated ? " (only the first are listed)" : "");
