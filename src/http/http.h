@@ -122,10 +122,11 @@ http_method http_req_method(const http_req *req);
 const char *http_req_path(const http_req *req);
 /* The pattern of the matched route ("/v1/tracks/{id}"). */
 const char *http_req_route(const http_req *req);
-/* Path parameter by name, percent-decoded; NULL when the route has none of that name. */
+/* Path parameter by name, percent-decoded and valid UTF-8 (the middleware answered 400
+ * otherwise); NULL when the route has none of that name. */
 const char *http_req_param(const http_req *req, const char *name);
-/* Query parameter by name, percent-decoded ('+' is a space); NULL when absent or not
- * valid percent-encoding. */
+/* Query parameter by name, percent-decoded ('+' is a space); NULL when absent, not valid
+ * percent-encoding, or not valid UTF-8. */
 const char *http_req_query(http_req *req, const char *name);
 /* Request header by name (case-insensitive); NULL when absent. */
 const char *http_req_header(const http_req *req, const char *name);

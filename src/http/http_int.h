@@ -117,6 +117,11 @@ void http_req_end(http_req *req);
 /* Percent-decodes n bytes of s into the arena ('+' as space when plus); NULL on a bad
  * escape or an encoded NUL. */
 char *http_pct_decode(arena *a, const char *s, size_t n, bool plus);
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), or 0
+ * (also at the terminating NUL). */
+size_t http_utf8_seq(const unsigned char *s);
+/* True when s is valid UTF-8 throughout. */
+bool http_utf8_valid(const char *s);
 /* True when s is a sane client request id: [A-Za-z0-9._-]{1,64}. */
 bool http_id_sane(const char *s);
 /* Writes a fresh request id (thread-local prefix and counter, no syscall) into out. */

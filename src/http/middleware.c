@@ -133,8 +133,8 @@ static bool params_ok(http_req *req)
         const http_param *p = &req->match.params[i];
         arena *a = http_req_arena(req);
         req->params[i] = a ? http_pct_decode(a, p->value, p->len, false) : NULL;
-        if (!req->params[i]) {
-            http_reply_problem(req, HTTP_PROBLEM_BAD_PATH, "path parameter '%.*s' is not valid percent-encoding",
+        if (!req->params[i] || !http_utf8_valid(req->params[i])) {
+            http_reply_problem(req, HTTP_PROBLEM_BAD_PATH, "path parameter '%.*s' is not valid percent-encoded UTF-8",
                                (int)p->name_len, p->name);
             return false;
         }

@@ -35,25 +35,12 @@ const char *http_problem_type(http_problem p)
     return (unsigned)p < HTTP_PROBLEM_COUNT_ ? problems[p].type : problems[HTTP_PROBLEM_INTERNAL].type;
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), or 0. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-    for (size_t i = 1; i < n; i++)
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-            return 0; /* also stops at the NUL */
-    return n;
-}
-
 /* Replaces every byte that does not start valid UTF-8 with '?', in place: details quote
  * what clients sent (paths, tokens jansson choked on), and jansson takes only UTF-8. */
 static void utf8_sanitize(char *s)
 {
     while (*s) {
-        size_t n = utf8_seq((const unsigned char *)s);
+        size_t n = http_utf8_seq((const unsigned char *)s);
         if (n == 0)
             *s++ = '?';
         else

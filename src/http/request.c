@@ -46,6 +46,27 @@ char *http_pct_decode(arena *a, const char *s, size_t n, bool plus)
     return out;
 }
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), or 0. */
+size_t http_utf8_seq(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
+            return 0; /* also stops at the NUL */
+    return n;
+}
+
+bool http_utf8_valid(const char *s)
+{
+    for (size_t n; *s; s += n)
+        if (!(n = http_utf8_seq((const unsigned char *)s)))
+            return false;
+    return true;
+}
+
 bool http_id_sane(const char *s)
 {
     size_t n = 0;
@@ -226,7 +247,8 @@ const char *http_req_query(http_req *req, const char *name)
 {
     const char *raw = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
     arena *a = raw ? http_req_arena(req) : NULL;
-    return a ? http_pct_decode(a, raw, strlen(raw), true) : NULL;
+    const char *v = a ? http_pct_decode(a, raw, strlen(raw), true) : NULL;
+    return v && http_utf8_valid(v) ? v : NULL;
 }
 
 const char *http_req_header(const http_req *req, const char *name)

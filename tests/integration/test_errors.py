@@ -34,6 +34,8 @@ CASES = [
     ("schema", "POST", "/_test/echo", JSON, b'{"count":101,"extra":true}', 422, P + "validation"),
     ("bad-path-param", "GET", "/_test/params/%zz", {}, None, 400, P + "bad-path-parameter"),
     ("nul-path-param", "GET", "/_test/params/a%00b", {}, None, 400, P + "bad-path-parameter"),
+    ("non-utf8-path-param", "GET", "/_test/params/a%FFb", {}, None, 400, P + "bad-path-parameter"),
+    ("overlong-path-param", "GET", "/_test/params/%C0%AF", {}, None, 400, P + "bad-path-parameter"),
 ]
 
 

@@ -20,8 +20,11 @@ def raw(server, data, timeout=5):
     closed). Reads by Content-Length: a keep-alive connection need not close at once."""
     host, port = server.url[len("http://"):].rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=timeout) as s:
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except OSError:  # the server answered and closed before reading everything
+            pass
         out = b""
         try:
             while True:

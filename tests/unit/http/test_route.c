@@ -147,6 +147,31 @@ static void test_pct_decode(void **state)
     arena_free(a);
 }
 
+static void test_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        bool ok;
+    } cases[] = {
+        {"", true},
+        {"plain", true},
+        {"caf\xC3\xA9", true},
+        {"\xE2\x82\xAC", true},     /* euro sign */
+        {"\xF0\x9F\x8E\xB5", true}, /* musical note, 4 bytes */
+        {"\xFF", false},
+        {"\xC3", false},             /* cut short */
+        {"\xC0\xAF", false},         /* overlong '/' */
+        {"\xE0\x80\xAF", false},     /* overlong */
+        {"\xED\xA0\x80", false},     /* surrogate */
+        {"\xF4\x90\x80\x80", false}, /* past U+10FFFF */
+        {"a\x80", false},            /* stray continuation */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (http_utf8_valid(cases[i].s) != cases[i].ok)
+            fail_msg("case %zu: expected %s", i, cases[i].ok ? "valid" : "invalid");
+}
+
 static void test_request_ids(void **state)
 {
     (void)state;
@@ -206,7 +231,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match_table), cmocka_unit_test(test_bad_patterns), cmocka_unit_test(test_pct_decode),
-        cmocka_unit_test(test_request_ids), cmocka_unit_test(test_client_ip),
+        cmocka_unit_test(test_utf8),        cmocka_unit_test(test_request_ids),  cmocka_unit_test(test_client_ip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
