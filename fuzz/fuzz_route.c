@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (p->len == 0 || p->value < path || p->value + p->len > path + len)
             abort();
         char *v = http_pct_decode(a, p->value, p->len, false);
-        if (v && strcmp(match.route->path, "/docs/assets/{path...}") == 0)
+        if (v && http_utf8_valid(v) && strcmp(match.route->path, "/docs/assets/{path...}") == 0)
             http_asset_name_ok(v);
     }
     arena_free(a);
