@@ -98,6 +98,34 @@ void api_audit(http_req *req, db *d, const char *actor, const char *action, cons
         log_error("audit %s: %s", action, db_errmsg(d));
 }
 
+bool api_user_create(http_req *req, db *d, const char *role, store_user *u)
+{
+    const json_t *b = http_req_body(req);
+    const char *pw = json_str_or(b, "password", ""), *why;
+    memset(u, 0, sizeof(*u));
+    if (!api_email(json_str_or(b, "email", ""), u->email, sizeof(u->email))) {
+        api_invalid(req, "email", "is not an email address");
+        return false;
+    }
+    if ((why = crypto_pw_policy(pw, api.common))) {
+        api_invalid(req, "password", why);
+        return false;
+    }
+    base_id_new(u->id);
+    snprintf(u->name, sizeof(u->name), "%s", json_str_or(b, "name", ""));
+    snprintf(u->role, sizeof(u->role), "%s", role);
+    if (crypto_pw_hash(pw, u->password_hash) != CRYPTO_OK) {
+        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
+        return false;
+    }
+    int rc = store_user_insert(d, u);
+    if (rc == DB_ECONSTRAINT)
+        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "an account with this email exists");
+    else if (rc != DB_OK)
+        api_db_fail(req, d);
+    return rc == DB_OK;
+}
+
 json_t *api_user_json(const store_user *u)
 {
     char created[BASE_RFC3339_LEN];
