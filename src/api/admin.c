@@ -88,6 +88,7 @@ static void patch_user(http_req *req)
         api_db_fail(req, d);
         return;
     }
+    api_users_changed();
     api_audit(req, d, api_caller(req)->user.id, "admin.user_changed", u.id, u.id, NULL);
     json_t *j = api_user_json(&u);
     json_object_set_new(j, "disabled", json_boolean(u.disabled));

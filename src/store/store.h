@@ -59,7 +59,7 @@ typedef struct store_user {
     char id[23];
     char email[256]; /* lower-cased */
     char name[256];
-    char password_hash[256]; /* argon2id encoded string */
+    char password_hash[128]; /* argon2id encoded string (~97 characters at our parameters) */
     char role[8];            /* "admin" | "user" */
     bool disabled;
     int64_t token_version; /* access tokens carrying an older version are refused */
