@@ -80,11 +80,7 @@ static void patch_user(http_req *req)
         snprintf(u.role, sizeof(u.role), "%s", role);
     u.disabled = json_bool_or(b, "disabled", u.disabled);
     u.token_version++;
-    int rc = db_begin(d);
-    if (rc == DB_OK && (rc = store_user_update(d, &u)) == DB_OK && (rc = store_refresh_revoke_user(d, u.id)) == DB_OK)
-        rc = db_commit(d);
-    if (rc != DB_OK) {
-        db_rollback(d);
+    if (store_user_save_signout(d, &u) != DB_OK) {
         api_db_fail(req, d);
         return;
     }

@@ -74,11 +74,7 @@ static void change_password(http_req *req)
         return;
     }
     u.token_version++;
-    int rc = db_begin(d);
-    if (rc == DB_OK && (rc = store_user_update(d, &u)) == DB_OK && (rc = store_refresh_revoke_user(d, u.id)) == DB_OK)
-        rc = db_commit(d);
-    if (rc != DB_OK) {
-        db_rollback(d);
+    if (store_user_save_signout(d, &u) != DB_OK) {
         api_db_fail(req, d);
         return;
     }

@@ -75,6 +75,9 @@ int store_user_get(db *d, const char *id, store_user *u, bool *found);
 int store_user_by_email(db *d, const char *email, store_user *u, bool *found);
 /* Writes name, email, role, disabled, password_hash and token_version back (by id). */
 int store_user_update(db *d, store_user *u);
+/* Writes u back and revokes all its refresh tokens, in one transaction: for changes that
+ * must end every session (password, role, disabling; u->token_version bumped by the caller). */
+int store_user_save_signout(db *d, store_user *u);
 /* Records a failed login: counts failures within window_ms and locks the account until
  * now + lock_ms when the count reaches max. *locked tells whether this failure locked it. */
 int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_ms, int max, int64_t lock_ms,
