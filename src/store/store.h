@@ -50,6 +50,9 @@ int store_audit_verify(db *d, const char *head, bool *ok, int64_t *bad_seq, char
 int store_audit_list(db *d, const char *actor, const char *action, int64_t since, int64_t before, int limit,
                      db_res **out);
 
+/* The personal data kept about subject_id: columns seq, at, action, email, ip. */
+int store_audit_personal_for(db *d, const char *subject_id, db_res **out);
+
 /* Erases the personal data recorded about subject_id (GDPR). */
 int store_audit_forget(db *d, const char *subject_id);
 
@@ -107,6 +110,8 @@ int store_refresh_get(db *d, const char *token_hash, store_refresh *r, bool *fou
 int store_refresh_use(db *d, const char *token_hash, bool *won);
 int store_refresh_revoke_family(db *d, const char *family_id);
 int store_refresh_revoke_user(db *d, const char *user_id);
+/* The user's sign-ins: columns family_id, created_at, expires_at, used_at, revoked_at. */
+int store_refresh_list_user(db *d, const char *user_id, db_res **out);
 
 /* ---- artists and their members ------------------------------------------------------- */
 
