@@ -66,17 +66,17 @@ deps:
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
-dev: deps build/roadie
+dev: deps all
 	@scripts/dev.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all build/roadie-san $(UNIT_BIN)
 	@scripts/test.sh
 
-bench: deps build/roadie
+bench: deps all
 	@scripts/bench.sh
 
-docs: deps build/roadie
+docs: deps all
 	@scripts/docs.sh
 
 fuzz: deps

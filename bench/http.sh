@@ -25,6 +25,7 @@ wait_up() { for _ in $(seq 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; s
 rport=$(free_port) nport=$(free_port)
 mkdir -p "$dir/data"
 ROADIE_ENV=dev ROADIE_DATA_DIR="$dir/data" ROADIE_LISTEN=127.0.0.1:$rport ROADIE_PER_IP_CONN_LIMIT=10000 \
+  ROADIE_RATE_DEFAULT=1000000000/60,1000000000 \
   ROADIE_LOG_LEVEL=info build/roadie serve 2>"$dir/roadie.log" &
 rpid=$!
 sed -e "s|__PORT__|$nport|" -e "s|__DIR__|$dir|g" bench/nginx.conf >"$dir/nginx.conf"
@@ -37,9 +38,9 @@ wait_up "http://127.0.0.1:$nport/healthz" || { echo "bench/http: nginx did not s
   { echo "bench/http: the two bodies differ"; exit 1; }
 
 # "Requests/sec: N" and the 99% line of --latency, in ms.
-run() {
+run() { # URL [HEADER]
   local out rps p99
-  out=$(wrk -t1 -c"$CONNS" -d"${SECS}s" --latency "$1" 2>&1)
+  out=$(wrk -t1 -c"$CONNS" -d"${SECS}s" --latency ${2:+-H "$2"} "$1" 2>&1)
   rps=$(grep -oP 'Requests/sec:\s*\K[0-9.]+' <<<"$out")
   p99=$(grep -oP '^\s*99%\s+\K[0-9.]+[a-z]+' <<<"$out")
   case $p99 in *us) p99=$(echo "scale=3; ${p99%us} / 1000" | bc) ;; *ms) p99=${p99%ms} ;;
@@ -59,6 +60,21 @@ for i in $(seq "$ROUNDS"); do
   r_rps+=("$a") r_p99+=("$b") n_rps+=("$c") n_p99+=("$d")
   printf 'round %d: roadie %9.0f req/s  p99 %6.2f ms | nginx %9.0f req/s  p99 %6.2f ms\n' "$i" "$a" "$b" "$c" "$d"
 done
+# Authenticated: GET /v1/me with a user's access token (token check, user row, rate limit)
+# against the same nginx reply. Target: >= 0.6x nginx with p99 < 5 ms.
+token=$(curl -s -X POST "http://127.0.0.1:$rport/v1/auth/register" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"a bench passphrase 1"}' |
+  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+[ -n "$token" ] || { echo "bench/http: could not sign in"; exit 1; }
+m_rps=() m_p99=() o_rps=()
+for i in $(seq "$ROUNDS"); do
+  read -r a b <<<"$(run "http://127.0.0.1:$rport/v1/me" "Authorization: Bearer $token")"
+  read -r c d <<<"$(run "http://127.0.0.1:$nport/healthz")"
+  m_rps+=("$a") m_p99+=("$b") o_rps+=("$c")
+  printf 'round %d: roadie GET /v1/me %9.0f req/s  p99 %6.2f ms | nginx %9.0f req/s\n' "$i" "$a" "$b" "$c"
+done
+M=$(printf '%s\n' "${m_rps[@]}" | median) MP=$(printf '%s\n' "${m_p99[@]}" | median)
+O=$(printf '%s\n' "${o_rps[@]}" | median)
 R=$(printf '%s\n' "${r_rps[@]}" | median) RP=$(printf '%s\n' "${r_p99[@]}" | median)
 N=$(printf '%s\n' "${n_rps[@]}" | median) NP=$(printf '%s\n' "${n_p99[@]}" | median)
 kill -TERM "$rpid" && wait "$rpid"; rpid= # flushes the access log
@@ -77,3 +93,7 @@ printf 'nginx:  %.0f req/s, p99 %.2f ms (median of %d)\n' "$N" "$NP" "$ROUNDS"
 ratio=$(echo "scale=3; $R / $N" | bc)
 verdict=$(echo "$ratio >= 0.8" | bc)
 printf 'ratio roadie/nginx: %.2fx (target >= 0.80x: %s)\n' "$ratio" "$([ "$verdict" = 1 ] && echo met || echo MISSED)"
+mratio=$(echo "scale=3; $M / $O" | bc)
+mverdict=$(echo "$mratio >= 0.6 && $MP < 5" | bc)
+printf 'GET /v1/me: %.0f req/s, p99 %.2f ms; ratio to nginx %.2fx (target >= 0.60x, p99 < 5 ms: %s)\n' \
+  "$M" "$MP" "$mratio" "$([ "$mverdict" = 1 ] && echo met || echo MISSED)"

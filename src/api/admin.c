@@ -49,36 +49,10 @@ static void list_users(http_req *req)
 
 static void create_user(http_req *req)
 {
-    const json_t *b = http_req_body(req);
-    const char *pw = json_str_or(b, "password", ""), *why;
-    store_user u = {0};
-    if (!api_email(json_str_or(b, "email", ""), u.email, sizeof(u.email))) {
-        api_invalid(req, "email", "is not an email address");
-        return;
-    }
-    if ((why = crypto_pw_policy(pw, api.common))) {
-        api_invalid(req, "password", why);
-        return;
-    }
+    store_user u;
     db *d = api_db(req);
-    if (!d)
+    if (!d || !api_user_create(req, d, json_str_or(http_req_body(req), "role", "user"), &u))
         return;
-    base_id_new(u.id);
-    snprintf(u.name, sizeof(u.name), "%s", json_str_or(b, "name", ""));
-    snprintf(u.role, sizeof(u.role), "%s", json_str_or(b, "role", "user"));
-    if (crypto_pw_hash(pw, u.password_hash) != CRYPTO_OK) {
-        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    int rc = store_user_insert(d, &u);
-    if (rc == DB_ECONSTRAINT) {
-        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "an account with this email exists");
-        return;
-    }
-    if (rc != DB_OK) {
-        api_db_fail(req, d);
-        return;
-    }
     api_audit(req, d, api_caller(req)->user.id, "admin.user_created", u.id, u.id, u.email);
     http_reply_json(req, 201, api_user_json(&u));
 }
@@ -106,14 +80,11 @@ static void patch_user(http_req *req)
         snprintf(u.role, sizeof(u.role), "%s", role);
     u.disabled = json_bool_or(b, "disabled", u.disabled);
     u.token_version++;
-    int rc = db_begin(d);
-    if (rc == DB_OK && (rc = store_user_update(d, &u)) == DB_OK && (rc = store_refresh_revoke_user(d, u.id)) == DB_OK)
-        rc = db_commit(d);
-    if (rc != DB_OK) {
-        db_rollback(d);
+    if (store_user_save_signout(d, &u) != DB_OK) {
         api_db_fail(req, d);
         return;
     }
+    api_users_changed();
     api_audit(req, d, api_caller(req)->user.id, "admin.user_changed", u.id, u.id, NULL);
     json_t *j = api_user_json(&u);
     json_object_set_new(j, "disabled", json_boolean(u.disabled));

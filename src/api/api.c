@@ -2,6 +2,7 @@
 #include "api/api_int.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +97,34 @@ void api_audit(http_req *req, db *d, const char *actor, const char *action, cons
                            .ip = http_req_ip(req)};
     if (store_audit_append(d, &e, false) != DB_OK)
         log_error("audit %s: %s", action, db_errmsg(d));
+}
+
+bool api_user_create(http_req *req, db *d, const char *role, store_user *u)
+{
+    const json_t *b = http_req_body(req);
+    const char *pw = json_str_or(b, "password", ""), *why;
+    memset(u, 0, sizeof(*u));
+    if (!api_email(json_str_or(b, "email", ""), u->email, sizeof(u->email))) {
+        api_invalid(req, "email", "is not an email address");
+        return false;
+    }
+    if ((why = crypto_pw_policy(pw, api.common))) {
+        api_invalid(req, "password", why);
+        return false;
+    }
+    base_id_new(u->id);
+    snprintf(u->name, sizeof(u->name), "%s", json_str_or(b, "name", ""));
+    snprintf(u->role, sizeof(u->role), "%s", role);
+    if (crypto_pw_hash(pw, u->password_hash) != CRYPTO_OK) {
+        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
+        return false;
+    }
+    int rc = store_user_insert(d, u);
+    if (rc == DB_ECONSTRAINT)
+        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "an account with this email exists");
+    else if (rc != DB_OK)
+        api_db_fail(req, d);
+    return rc == DB_OK;
 }
 
 json_t *api_user_json(const store_user *u)
@@ -272,6 +301,44 @@ static int verify_cached(const char *token, int64_t now, crypto_claims *c)
     return rc;
 }
 
+#define USER_CACHE 64      /* user rows remembered per thread */
+#define USER_CACHE_MS 1000 /* how long; changes made by this process end it at once */
+
+static atomic_uint_fast64_t users_generation;
+
+void api_users_changed(void)
+{
+    atomic_fetch_add(&users_generation, 1);
+}
+
+/* The user row for id, from this thread's cache when fresh: a change made through this
+ * process is seen at once, one made through another instance within USER_CACHE_MS. */
+static int user_cached(db *d, const char *id, store_user *u, bool *found)
+{
+    static _Thread_local struct {
+        store_user u;
+        int64_t at;
+        uint64_t gen;
+    } cache[USER_CACHE];
+    uint64_t h = 1469598103934665603ULL, gen = atomic_load(&users_generation);
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    __typeof__(&cache[0]) e = &cache[h % USER_CACHE];
+    int64_t now = base_now_ms();
+    if (e->at && e->gen == gen && now - e->at < USER_CACHE_MS && strcmp(e->u.id, id) == 0) {
+        *u = e->u;
+        *found = true;
+        return DB_OK;
+    }
+    int rc = store_user_get(d, id, u, found);
+    if (rc == DB_OK && *found) {
+        e->u = *u;
+        e->at = now;
+        e->gen = gen;
+    }
+    return rc;
+}
+
 static bool authorize(http_req *req, const http_route *route)
 {
     const char *h = http_req_header(req, "Authorization");
@@ -295,7 +362,7 @@ static bool authorize(http_req *req, const http_route *route)
     if (rc != CRYPTO_OK)
         return unauthorized(req, crypto_strerror(rc));
     bool found;
-    if (store_user_get(d, c.sub, &p->user, &found) != DB_OK) {
+    if (user_cached(d, c.sub, &p->user, &found) != DB_OK) {
         api_db_fail(req, d);
         return false;
     }

@@ -52,6 +52,12 @@ bool api_rate(http_req *req, const char *klass, const limit_rule *rule, const ch
 /* Appends an audit entry for req (its request id and client IP); errors are logged. */
 void api_audit(http_req *req, db *d, const char *actor, const char *action, const char *target, const char *subject,
                const char *email);
+/* Creates the account the body describes (email, password, name) with role into *u:
+ * email checked, password policy applied and hashed (slow), 409 when the email is taken.
+ * False after replying (OrReply). */
+bool api_user_create(http_req *req, db *d, const char *role, store_user *u);
+/* Call after changing any user row: the authorizer's cached rows are then re-read. */
+void api_users_changed(void);
 /* The public JSON of a user. */
 json_t *api_user_json(const store_user *u);
 /* Replies 422 with one field error. */

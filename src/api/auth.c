@@ -12,45 +12,16 @@ static bool auth_rate(http_req *req)
 
 static void reg(http_req *req)
 {
-    const json_t *b = http_req_body(req);
-    char email[256], hash[CRYPTO_PW_HASH_MAX];
-    const char *pw = json_str_or(b, "password", ""), *why;
+    store_user u;
     if (!auth_rate(req))
         return;
     if (api.cfg->registration == CONFIG_REGISTRATION_CLOSED) {
         http_reply_problem(req, HTTP_PROBLEM_FORBIDDEN, "registration is closed; ask an administrator for an account");
         return;
     }
-    if (!api_email(json_str_or(b, "email", ""), email, sizeof(email))) {
-        api_invalid(req, "email", "is not an email address");
-        return;
-    }
-    if ((why = crypto_pw_policy(pw, api.common))) {
-        api_invalid(req, "password", why);
-        return;
-    }
     db *d = api_db(req);
-    if (!d)
+    if (!d || !api_user_create(req, d, "user", &u))
         return;
-    if (crypto_pw_hash(pw, hash) != CRYPTO_OK) {
-        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    store_user u = {0};
-    base_id_new(u.id);
-    snprintf(u.email, sizeof(u.email), "%s", email);
-    snprintf(u.name, sizeof(u.name), "%s", json_str_or(b, "name", ""));
-    snprintf(u.password_hash, sizeof(u.password_hash), "%s", hash);
-    snprintf(u.role, sizeof(u.role), "user");
-    int rc = store_user_insert(d, &u);
-    if (rc == DB_ECONSTRAINT) {
-        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "an account with this email exists; sign in instead");
-        return;
-    }
-    if (rc != DB_OK) {
-        api_db_fail(req, d);
-        return;
-    }
     api_audit(req, d, u.id, "auth.register", u.id, u.id, u.email);
     api_reply_tokens(req, d, &u, NULL, 201);
 }

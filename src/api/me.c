@@ -4,9 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Rendered by hand: the hottest authenticated route. */
 static void get_me(http_req *req)
 {
-    http_reply_json(req, 200, api_user_json(&api_caller(req)->user));
+    const store_user *u = &api_caller(req)->user;
+    char created[BASE_RFC3339_LEN];
+    buf b;
+    base_rfc3339(u->created_at, created);
+    buf_init(&b, 1024);
+    int e = buf_printf(&b, "{\"id\":\"%s\",\"email\":", u->id);
+    e |= buf_json_str(&b, u->email);
+    e |= buf_puts(&b, ",\"name\":");
+    e |= buf_json_str(&b, u->name);
+    e |= buf_printf(&b, ",\"role\":\"%s\",\"created_at\":\"%s\"}", u->role, created);
+    if (e)
+        http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "out of memory");
+    else
+        http_reply_bytes(req, 200, "application/json", b.data, b.len);
+    buf_release(&b);
 }
 
 static void patch_me(http_req *req)
@@ -32,6 +47,7 @@ static void patch_me(http_req *req)
         api_db_fail(req, d);
         return;
     }
+    api_users_changed();
     http_reply_json(req, 200, api_user_json(&u));
 }
 
@@ -58,47 +74,70 @@ static void change_password(http_req *req)
         return;
     }
     u.token_version++;
-    int rc = db_begin(d);
-    if (rc == DB_OK && (rc = store_user_update(d, &u)) == DB_OK && (rc = store_refresh_revoke_user(d, u.id)) == DB_OK)
-        rc = db_commit(d);
-    if (rc != DB_OK) {
-        db_rollback(d);
+    if (store_user_save_signout(d, &u) != DB_OK) {
         api_db_fail(req, d);
         return;
     }
+    api_users_changed();
     api_audit(req, d, u.id, "auth.password_changed", u.id, u.id, u.email);
     api_reply_tokens(req, d, &u, NULL, 200);
 }
 
-/* GDPR access: everything Roadie keeps about the caller. */
+static json_t *time_or_null(const db_res *r, size_t i, size_t c)
+{
+    char t[BASE_RFC3339_LEN];
+    if (db_res_null(r, i, c))
+        return json_null();
+    base_rfc3339(db_res_int(r, i, c), t);
+    return json_string(t);
+}
+
+/* GDPR access: everything Roadie keeps about the caller: the account, memberships,
+ * sign-ins (not the tokens, which are kept only as hashes), what they did, and the
+ * personal data audit entries hold about them (email, IP address). */
 static void export_me(http_req *req)
 {
     const store_user *u = &api_caller(req)->user;
     db *d = api_db(req);
-    db_res *artists = NULL, *audit = NULL;
+    db_res *artists = NULL, *audit = NULL, *sessions = NULL, *personal = NULL;
     if (!d)
         return;
     if (store_artist_list_for(d, u->id, &artists) != DB_OK ||
-        store_audit_list(d, u->id, NULL, 0, 0, 100000, &audit) != DB_OK) {
+        store_audit_list(d, u->id, NULL, 0, 0, 100000, &audit) != DB_OK ||
+        store_refresh_list_user(d, u->id, &sessions) != DB_OK ||
+        store_audit_personal_for(d, u->id, &personal) != DB_OK) {
         db_res_free(artists);
+        db_res_free(audit);
+        db_res_free(sessions);
         api_db_fail(req, d);
         return;
     }
-    json_t *a = json_array(), *log = json_array();
+    json_t *a = json_array(), *log = json_array(), *ses = json_array(), *per = json_array();
     for (size_t i = 0; i < db_res_rows(artists); i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "id", db_res_text(artists, i, 0), "name",
                                            db_res_text(artists, i, 1), "role", db_res_text(artists, i, 5)));
-    for (size_t i = 0; i < db_res_rows(audit); i++) {
-        char at[BASE_RFC3339_LEN];
-        base_rfc3339(db_res_int(audit, i, 1), at);
-        json_array_append_new(log, json_pack("{s:s, s:s, s:s?}", "at", at, "action", db_res_text(audit, i, 3), "target",
-                                             db_res_text(audit, i, 4)));
-    }
+    for (size_t i = 0; i < db_res_rows(audit); i++)
+        json_array_append_new(log, json_pack("{s:o, s:s, s:s?}", "at", time_or_null(audit, i, 1), "action",
+                                             db_res_text(audit, i, 3), "target", db_res_text(audit, i, 4)));
+    for (size_t i = 0; i < db_res_rows(sessions); i++)
+        json_array_append_new(ses, json_pack("{s:o, s:o, s:o, s:o}", "created_at", time_or_null(sessions, i, 1),
+                                             "expires_at", time_or_null(sessions, i, 2), "rotated_at",
+                                             time_or_null(sessions, i, 3), "revoked_at", time_or_null(sessions, i, 4)));
+    for (size_t i = 0; i < db_res_rows(personal); i++)
+        json_array_append_new(per, json_pack("{s:o, s:s, s:s?, s:s?}", "at", time_or_null(personal, i, 1), "action",
+                                             db_res_text(personal, i, 2), "email", db_res_text(personal, i, 3), "ip",
+                                             db_res_text(personal, i, 4)));
     db_res_free(artists);
     db_res_free(audit);
+    db_res_free(sessions);
+    db_res_free(personal);
+    char updated[BASE_RFC3339_LEN];
+    base_rfc3339(u->updated_at, updated);
     json_t *user = api_user_json(u);
-    json_object_set_new(user, "updated_at", json_integer(u->updated_at));
-    http_reply_json(req, 200, json_pack("{s:o, s:o, s:o}", "user", user, "artists", a, "activity", log));
+    json_object_set_new(user, "updated_at", json_string(updated));
+    http_reply_json(req, 200,
+                    json_pack("{s:o, s:o, s:o, s:o, s:o}", "user", user, "artists", a, "activity", log, "sign_ins", ses,
+                              "personal_data_in_audit_log", per));
 }
 
 /* GDPR erasure: the account, its memberships and sessions, the artists only it owns, and
@@ -123,6 +162,7 @@ static void delete_me(http_req *req)
         api_db_fail(req, d);
         return;
     }
+    api_users_changed();
     api_audit(req, d, u->id, "auth.account_deleted", u->id, NULL, NULL);
     http_reply_empty(req, 204);
 }

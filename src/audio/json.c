@@ -61,16 +61,22 @@ char *audio_json_features(const audio_result *r, const char *api_base)
     return buf_take(&b);
 }
 
+/* "start":..,"duration":..,"confidence":.. : the three fields every timed object opens with. */
+static int timing(buf *b, double start, double duration, double confidence)
+{
+    int e = num(b, "start", start, 5);
+    e |= buf_puts(b, ",");
+    e |= num(b, "duration", duration, 5);
+    e |= buf_puts(b, ",");
+    return e | num(b, "confidence", confidence, 3);
+}
+
 static int spans(buf *b, const char *name, const audio_span *s, size_t n)
 {
     int e = buf_printf(b, ",\"%s\":[", name);
     for (size_t i = 0; i < n && !e; i++) {
         e |= buf_puts(b, i ? ",{" : "{");
-        e |= num(b, "start", s[i].start, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "duration", s[i].duration, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "confidence", s[i].confidence, 3);
+        e |= timing(b, s[i].start, s[i].duration, s[i].confidence);
         e |= buf_puts(b, "}");
     }
     return e | buf_puts(b, "]");
@@ -81,11 +87,7 @@ static int sections(buf *b, const audio_section *s, size_t n)
     int e = buf_puts(b, ",\"sections\":[");
     for (size_t i = 0; i < n && !e; i++) {
         e |= buf_puts(b, i ? ",{" : "{");
-        e |= num(b, "start", s[i].start, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "duration", s[i].duration, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "confidence", s[i].confidence, 3);
+        e |= timing(b, s[i].start, s[i].duration, s[i].confidence);
         e |= buf_puts(b, ",");
         e |= num(b, "loudness", s[i].loudness, 3);
         e |= buf_puts(b, ",");
@@ -116,11 +118,7 @@ static int segments(buf *b, const audio_segment *s, size_t n)
     int e = buf_puts(b, ",\"segments\":[");
     for (size_t i = 0; i < n && !e; i++) {
         e |= buf_puts(b, i ? ",{" : "{");
-        e |= num(b, "start", s[i].start, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "duration", s[i].duration, 5);
-        e |= buf_puts(b, ",");
-        e |= num(b, "confidence", s[i].confidence, 3);
+        e |= timing(b, s[i].start, s[i].duration, s[i].confidence);
         e |= buf_puts(b, ",");
         e |= num(b, "loudness_start", s[i].loudness_start, 3);
         e |= buf_puts(b, ",");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define ARENA_BLOCK 8192
+#define ARENA_FIRST (1024 - 64) /* with the block header, within tcache's 1032-byte limit */
 
 struct block {
     struct block *next;
@@ -38,7 +39,9 @@ void *arena_alloc(arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     struct block *b = a->head;
     if (!b || b->size - b->used < n) {
-        size_t size = n > ARENA_BLOCK / 2 ? n : ARENA_BLOCK;
+        /* The first block is small enough for glibc's per-thread cache (most requests need
+         * a few hundred bytes); later ones are ARENA_BLOCK. */
+        size_t size = n > ARENA_BLOCK / 2 ? n : !b && n <= ARENA_FIRST ? ARENA_FIRST : ARENA_BLOCK;
         struct block *nb = malloc(sizeof(*nb) + size);
         if (!nb)
             return NULL;

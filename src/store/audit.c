@@ -170,6 +170,14 @@ int store_audit_list(db *d, const char *actor, const char *action, int64_t since
                             DB_INT(limit)));
 }
 
+int store_audit_personal_for(db *d, const char *subject_id, db_res **out)
+{
+    return db_query(d, out,
+                    "SELECT p.seq, l.at, l.action, p.email, p.ip FROM audit_personal p JOIN audit_log l"
+                    " ON l.seq = p.seq WHERE p.subject_id = ? ORDER BY p.seq",
+                    DB_ARGS(DB_TEXT(subject_id)));
+}
+
 int store_audit_forget(db *d, const char *subject_id)
 {
     return db_exec(d, "UPDATE audit_personal SET email = NULL, ip = NULL, subject_id = NULL WHERE subject_id = ?",

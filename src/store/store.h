@@ -50,6 +50,9 @@ int store_audit_verify(db *d, const char *head, bool *ok, int64_t *bad_seq, char
 int store_audit_list(db *d, const char *actor, const char *action, int64_t since, int64_t before, int limit,
                      db_res **out);
 
+/* The personal data kept about subject_id: columns seq, at, action, email, ip. */
+int store_audit_personal_for(db *d, const char *subject_id, db_res **out);
+
 /* Erases the personal data recorded about subject_id (GDPR). */
 int store_audit_forget(db *d, const char *subject_id);
 
@@ -59,7 +62,7 @@ typedef struct store_user {
     char id[23];
     char email[256]; /* lower-cased */
     char name[256];
-    char password_hash[256]; /* argon2id encoded string */
+    char password_hash[128]; /* argon2id encoded string (~97 characters at our parameters) */
     char role[8];            /* "admin" | "user" */
     bool disabled;
     int64_t token_version; /* access tokens carrying an older version are refused */
@@ -75,6 +78,9 @@ int store_user_get(db *d, const char *id, store_user *u, bool *found);
 int store_user_by_email(db *d, const char *email, store_user *u, bool *found);
 /* Writes name, email, role, disabled, password_hash and token_version back (by id). */
 int store_user_update(db *d, store_user *u);
+/* Writes u back and revokes all its refresh tokens, in one transaction: for changes that
+ * must end every session (password, role, disabling; u->token_version bumped by the caller). */
+int store_user_save_signout(db *d, store_user *u);
 /* Records a failed login: counts failures within window_ms and locks the account until
  * now + lock_ms when the count reaches max. *locked tells whether this failure locked it. */
 int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_ms, int max, int64_t lock_ms,
@@ -104,6 +110,8 @@ int store_refresh_get(db *d, const char *token_hash, store_refresh *r, bool *fou
 int store_refresh_use(db *d, const char *token_hash, bool *won);
 int store_refresh_revoke_family(db *d, const char *family_id);
 int store_refresh_revoke_user(db *d, const char *user_id);
+/* The user's sign-ins: columns family_id, created_at, expires_at, used_at, revoked_at. */
+int store_refresh_list_user(db *d, const char *user_id, db_res **out);
 
 /* ---- artists and their members ------------------------------------------------------- */
 

@@ -55,3 +55,11 @@ int store_refresh_revoke_user(db *d, const char *user_id)
     return db_exec(d, "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                    DB_ARGS(DB_INT(base_now_ms()), DB_TEXT(user_id)));
 }
+
+int store_refresh_list_user(db *d, const char *user_id, db_res **out)
+{
+    return db_query(d, out,
+                    "SELECT family_id, created_at, expires_at, used_at, revoked_at FROM refresh_tokens"
+                    " WHERE user_id = ? ORDER BY created_at",
+                    DB_ARGS(DB_TEXT(user_id)));
+}

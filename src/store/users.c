@@ -75,6 +75,17 @@ int store_user_update(db *d, store_user *u)
                            DB_INT(u->disabled), DB_INT(u->token_version), DB_INT(u->updated_at), DB_TEXT(u->id)));
 }
 
+int store_user_save_signout(db *d, store_user *u)
+{
+    int rc = db_begin(d);
+    if (rc != DB_OK)
+        return rc;
+    if ((rc = store_user_update(d, u)) == DB_OK && (rc = store_refresh_revoke_user(d, u->id)) == DB_OK)
+        return db_commit(d);
+    db_rollback(d); /* undone; db_errmsg keeps the first error */
+    return rc;
+}
+
 int store_user_login_failed(db *d, const char *id, int64_t now, int64_t window_ms, int max, int64_t lock_ms,
                             bool *locked)
 {

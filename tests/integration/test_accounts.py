@@ -212,3 +212,38 @@ def test_rate_limits_shared_through_redis(fresh_server, redis_url):
     for s in (a, b, a, b):
         codes.append(s.request("POST", "/v1/auth/login", json={"email": email(), "password": PW}).status_code)
     assert codes == [401, 401, 401, 429]
+
+
+def test_forged_tokens_with_the_real_key(fresh_server, tmp_path):
+    """Tokens signed with the server's own key but wrong in one way each: all 401."""
+    import hashlib
+    import hmac
+    import time
+    s = fresh_server()
+    me = register(s).json()
+    kid, secret = open(tmp_path / "data" / "jwt-keys").read().split("\n")[1].split()
+    key = bytes.fromhex(secret)
+    now = int(time.time())
+    good = {"iss": "roadie", "aud": "roadie-api", "sub": me["user"]["id"], "role": "user", "ver": 0,
+            "iat": now, "nbf": now, "exp": now + 600}
+
+    def sign(header, claims, digest=hashlib.sha256):
+        head = b64(header) + "." + b64(claims)
+        mac = hmac.new(key, head.encode(), digest).digest()
+        return head + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+    hs256 = {"alg": "HS256", "typ": "JWT", "kid": kid}
+    assert s.get("/v1/me", headers={"Authorization": "Bearer " + sign(hs256, good)}).status_code == 200
+    cases = {
+        "expired": sign(hs256, {**good, "exp": now - 120}),
+        "not yet valid": sign(hs256, {**good, "nbf": now + 600}),
+        "unknown kid": sign({**hs256, "kid": "nope"}, good),
+        "wrong audience": sign(hs256, {**good, "aud": "someone-else"}),
+        "wrong issuer": sign(hs256, {**good, "iss": "evil"}),
+        "HS512": sign({**hs256, "alg": "HS512"}, good, hashlib.sha512),
+        "older token version": sign(hs256, {**good, "ver": -1}),
+        "unknown user": sign(hs256, {**good, "sub": "nobody"}),
+    }
+    for name, token in cases.items():
+        r = s.get("/v1/me", headers={"Authorization": "Bearer " + token})
+        assert r.status_code == 401, name

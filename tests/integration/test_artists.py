@@ -125,6 +125,8 @@ def test_gdpr_export_and_erase(server):
     assert ex["user"]["email"] == me["user"]["email"]
     assert sorted(a["name"] for a in ex["artists"]) == ["Duo", "Solo"]
     assert any(e["action"] == "auth.register" for e in ex["activity"])
+    assert len(ex["sign_ins"]) == 1 and ex["sign_ins"][0]["revoked_at"] is None
+    assert any(p["email"] == me["user"]["email"] and p["ip"] == "127.0.0.1" for p in ex["personal_data_in_audit_log"])
     assert server.request("DELETE", "/v1/me", headers=me["h"], json={"password": "wrong wrong wrong"}).status_code == 422
     assert server.request("DELETE", "/v1/me", headers=me["h"], json={"password": PW}).status_code == 204
     assert server.get("/v1/me", headers=me["h"]).status_code == 401

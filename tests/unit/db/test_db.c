@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "testdb.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +15,6 @@
 #include <unistd.h>
 
 #include "db/db.h"
-
-static char sqlite_url[128];
-
-/* The URLs to test: SQLite always, PostgreSQL when configured. */
-static int urls(const char *out[2])
-{
-    int n = 0;
-    out[n++] = sqlite_url;
-    const char *pg = getenv("ROADIE_TEST_PG_URL");
-    if (pg && *pg)
-        out[n++] = pg;
-    return n;
-}
 
 static db *open_fresh(const char *url)
 {
@@ -263,21 +252,10 @@ static void test_thread_connections(void **state)
 
 int main(void)
 {
-    char dir[] = "/tmp/roadie-dbtest-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(sqlite_url, sizeof(sqlite_url), "sqlite:%s/t.db", dir);
-    if (!getenv("ROADIE_TEST_PG_URL"))
-        printf("note: ROADIE_TEST_PG_URL not set, PostgreSQL cases skipped\n");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_types_and_placeholders), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_transactions),           cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_concurrent_migrators),   cmocka_unit_test(test_thread_connections),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        rc = 1;
-    return rc;
+    return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -5,23 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "testdb.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
-
-static char sqlite_url[128];
-
-static int urls(const char *out[2])
-{
-    int n = 0;
-    out[n++] = sqlite_url;
-    const char *pg = getenv("ROADIE_TEST_PG_URL");
-    if (pg && *pg)
-        out[n++] = pg;
-    return n;
-}
 
 static db *fresh(const char *url)
 {
@@ -185,18 +175,11 @@ static void test_artists_members_keys(void **state)
 
 int main(void)
 {
-    char dir[] = "/tmp/roadie-storetest-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(sqlite_url, sizeof(sqlite_url), "sqlite:%s/t.db", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_lockout),
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_artists_members_keys),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd) != 0 ? 1 : rc;
+    return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "testdb.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,18 +13,6 @@
 #include <unistd.h>
 
 #include "store/store.h"
-
-static char sqlite_url[128];
-
-static int urls(const char *out[2])
-{
-    int n = 0;
-    out[n++] = sqlite_url;
-    const char *pg = getenv("ROADIE_TEST_PG_URL");
-    if (pg && *pg)
-        out[n++] = pg;
-    return n;
-}
 
 /* A migrated database with an empty audit log. */
 static db *fresh(const char *url)
@@ -170,18 +160,11 @@ static void test_concurrent_appenders(void **state)
 
 int main(void)
 {
-    char dir[] = "/tmp/roadie-audittest-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    snprintf(sqlite_url, sizeof(sqlite_url), "sqlite:%s/t.db", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_head_and_truncation),
         cmocka_unit_test(test_forget_keeps_chain),
         cmocka_unit_test(test_concurrent_appenders),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd) != 0 ? 1 : rc;
+    return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
