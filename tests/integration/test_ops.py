@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import time
 import subprocess
 
 import pytest
@@ -63,7 +64,13 @@ def test_metrics_count_requests(server):
     for _ in range(3):
         server.get("/no/such/route")
     server.request("POST", "/_test/echo", headers={"Content-Type": "application/json"}, data=b"{}")
-    after = metrics(server)
+    # a request is counted when it completes, just after its reply left: wait for the last one
+    for _ in range(100):
+        after = metrics(server)
+        if sample(after, "roadie_http_requests_total", method="POST", route="/_test/echo", status="422") > \
+                sample(before, "roadie_http_requests_total", method="POST", route="/_test/echo", status="422"):
+            break
+        time.sleep(0.01)
     def delta(name, **l):
         return sample(after, name, **l) - sample(before, name, **l)
     assert delta("roadie_http_requests_total", method="GET", route="/healthz", status="200") == 7
