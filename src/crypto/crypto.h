@@ -51,6 +51,9 @@ int crypto_pw_hash(const char *pw, char out[CRYPTO_PW_HASH_MAX]);
 /* True when pw matches hash. A NULL hash verifies against a dummy, so that an unknown user
  * costs as much time as a known one, and returns false. */
 bool crypto_pw_verify(const char *hash, const char *pw);
+/* True when hash was made with other parameters than today's (or is not an argon2id hash we
+ * can read): the caller should re-hash the password it has just verified and store that. */
+bool crypto_pw_needs_rehash(const char *hash);
 
 typedef struct crypto_pwlist crypto_pwlist;
 /* Opens a common-password list: a sorted file, one lower-case password per line (built by

@@ -23,6 +23,19 @@ static void test_hash_verify(void **state)
     assert_false(crypto_pw_verify(NULL, "anything at all here"));
     assert_false(crypto_pw_verify("", "anything at all here"));
     assert_false(crypto_pw_verify("$argon2id$garbage", "anything at all here"));
+    assert_false(crypto_pw_needs_rehash(h));
+    /* older or weaker parameters, another algorithm, garbage: re-hash on the next login */
+    static const char *const stale[] = {
+        "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$argon2id$v=19$m=19456,t=1,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$2y$10$abcdefghijklmnopqrstuv",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
+        if (!crypto_pw_needs_rehash(stale[i]))
+            fail_msg("'%s' does not need a rehash", stale[i]);
+    assert_true(crypto_pw_needs_rehash(NULL));
 }
 
 static void test_policy(void **state)
