@@ -25,14 +25,20 @@ static int decode_secret(const char *s, unsigned char *out, size_t *len)
     return sodium_base642bin(out, CRYPTO_KEY_MAX, s, n, NULL, len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* A kid goes into every token header: letters, digits, '.', '_' and '-' only. */
+static bool kid_ok(const char *kid)
+{
+    return kid[strspn(kid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
 static int parse_line(crypto_keyset *k, char *line, int lineno, char *err, size_t errlen)
 {
     char *kid = strtok(line, " \t"), *secret = strtok(NULL, " \t"), *extra = strtok(NULL, " \t");
     if (!kid)
         return 0; /* blank */
     crypto_key *key = &k->keys[k->n];
-    if (!secret || extra || strlen(kid) >= sizeof(key->kid)) {
-        snprintf(err, errlen, "line %d: expected 'KID SECRET' (kid up to %zu characters)", lineno,
+    if (!secret || extra || strlen(kid) >= sizeof(key->kid) || !kid_ok(kid)) {
+        snprintf(err, errlen, "line %d: expected 'KID SECRET' (kid: up to %zu of A-Z a-z 0-9 . _ -)", lineno,
                  sizeof(key->kid) - 1);
         return -1;
     }

@@ -298,6 +298,9 @@ static void test_keyset_parse(void **state)
         {K1 K1, false},                                                                   /* kid twice */
         {"k1 !!0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", false}, /* not hex, not b64 */
         {"k1 AAAA AAAA\n", false},
+        {"k\"1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", false}, /* kid charset */
+        {"k\xc3\xa9 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", false},
+        {"2026-01.k_1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", true},
         {"  k1   000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f   # trailing comment\n", true},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
