@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ int crypto_keyset_create(const char *path, char *err, size_t errlen)
         snprintf(line, sizeof(line), "# Roadie JWT keys: KID SECRET per line; the last line signs.\n%s %s\n", kid, hex);
     sodium_memzero(secret, sizeof(secret));
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
+    if (fd < 0 || fchmod(fd, 0600) < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         if (fd >= 0) {
             close(fd);

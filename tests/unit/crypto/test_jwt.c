@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto/jwt.c" /* for hmac() and b64_append() */
@@ -316,10 +317,21 @@ static void test_keyset_parse(void **state)
     unlink(path);
     assert_int_equal(crypto_keyset_create(path, err, sizeof(err)), CRYPTO_OK);
     assert_int_equal(crypto_keyset_create(path, err, sizeof(err)), CRYPTO_EIO); /* never overwrites */
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* fchmod: whatever the umask */
     crypto_keyset *k = crypto_keyset_load(path, err, sizeof(err));
     assert_non_null(k);
+    assert_int_equal(k->n, 1);
+    assert_int_equal(k->keys[0].len, 32);
+    /* the generated key signs tokens that verify */
+    crypto_claims c = claims(), got;
+    char tok[1024];
+    assert_true(crypto_jwt_sign(k, &c, tok, sizeof(tok)) > 0);
+    assert_int_equal(crypto_jwt_verify(k, tok, "roadie", "roadie-api", NOW, &got), CRYPTO_OK);
     crypto_keyset_free(k);
     unlink(path);
+    assert_int_equal(crypto_keyset_create("/nonexistent-dir/keys", err, sizeof(err)), CRYPTO_EIO);
 }
 
 int main(void)
