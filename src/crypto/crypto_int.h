@@ -1,4 +1,4 @@
-/* crypto internals shared by the key set and the JWT code. */
+/* crypto internals shared by the key set, JWT and webhook code. */
 #ifndef ROADIE_CRYPTO_INT_H
 #define ROADIE_CRYPTO_INT_H
 
@@ -17,5 +17,8 @@ struct crypto_keyset {
     crypto_key keys[CRYPTO_KEYS_MAX];
     size_t n; /* keys[n - 1] signs */
 };
+
+/* HMAC-SHA256 of msg under a key of any length (RFC 2104; longer keys are hashed first). */
+void crypto_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg, size_t n, unsigned char mac[32]);
 
 #endif

@@ -8,10 +8,7 @@
 
 static void hmac(const crypto_key *k, const char *msg, size_t n, unsigned char mac[crypto_auth_hmacsha256_BYTES])
 {
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, k->secret, k->len);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, n);
-    crypto_auth_hmacsha256_final(&st, mac);
+    crypto_hmac_sha256(k->secret, k->len, msg, n, mac);
 }
 
 /* Appends base64url(p, n) at out + *len. Returns -1 when it does not fit. */
@@ -98,6 +95,14 @@ static int copy_str(json_t *p, const char *name, char *dst, size_t n)
     return 0;
 }
 
+/* Times beyond the year 9999 (or before 1970) are refused: no overflow near INT64_MAX. */
+#define JWT_TIME_MAX INT64_C(253402300799)
+
+static bool time_ok(int64_t t)
+{
+    return t >= 0 && t <= JWT_TIME_MAX;
+}
+
 static int check_claims(json_t *p, const char *iss, const char *aud, int64_t now, crypto_claims *c)
 {
     json_t *exp = json_object_get(p, "exp"), *nbf = json_object_get(p, "nbf"), *iat = json_object_get(p, "iat");
@@ -113,6 +118,8 @@ static int check_claims(json_t *p, const char *iss, const char *aud, int64_t now
     c->iat = json_integer_value(iat);
     c->nbf = nbf ? json_integer_value(nbf) : c->iat;
     c->ver = json_integer_value(ver);
+    if (!time_ok(c->exp) || !time_ok(c->iat) || !time_ok(c->nbf))
+        return CRYPTO_EFORMAT;
     if (now >= c->exp + CRYPTO_JWT_LEEWAY_S)
         return CRYPTO_EEXPIRED;
     if (now + CRYPTO_JWT_LEEWAY_S < c->nbf || now + CRYPTO_JWT_LEEWAY_S < c->iat)

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +26,20 @@ static int decode_secret(const char *s, unsigned char *out, size_t *len)
     return sodium_base642bin(out, CRYPTO_KEY_MAX, s, n, NULL, len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* A kid goes into every token header: letters, digits, '.', '_' and '-' only. */
+static bool kid_ok(const char *kid)
+{
+    return kid[strspn(kid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
 static int parse_line(crypto_keyset *k, char *line, int lineno, char *err, size_t errlen)
 {
     char *kid = strtok(line, " \t"), *secret = strtok(NULL, " \t"), *extra = strtok(NULL, " \t");
     if (!kid)
         return 0; /* blank */
     crypto_key *key = &k->keys[k->n];
-    if (!secret || extra || strlen(kid) >= sizeof(key->kid)) {
-        snprintf(err, errlen, "line %d: expected 'KID SECRET' (kid up to %zu characters)", lineno,
+    if (!secret || extra || strlen(kid) >= sizeof(key->kid) || !kid_ok(kid)) {
+        snprintf(err, errlen, "line %d: expected 'KID SECRET' (kid: up to %zu of A-Z a-z 0-9 . _ -)", lineno,
                  sizeof(key->kid) - 1);
         return -1;
     }
@@ -129,7 +136,7 @@ int crypto_keyset_create(const char *path, char *err, size_t errlen)
         snprintf(line, sizeof(line), "# Roadie JWT keys: KID SECRET per line; the last line signs.\n%s %s\n", kid, hex);
     sodium_memzero(secret, sizeof(secret));
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
+    if (fd < 0 || fchmod(fd, 0600) < 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         if (fd >= 0) {
             close(fd);

@@ -36,6 +36,11 @@ bool crypto_pw_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
+bool crypto_pw_needs_rehash(const char *hash)
+{
+    return !hash || crypto_pwhash_argon2id_str_needs_rehash(hash, CRYPTO_PW_OPSLIMIT, CRYPTO_PW_MEMLIMIT) != 0;
+}
+
 /* Code points in s, or -1 when s is not valid UTF-8 (overlongs and surrogates included). */
 static long utf8_len(const char *s)
 {

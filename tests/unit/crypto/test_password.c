@@ -23,6 +23,19 @@ static void test_hash_verify(void **state)
     assert_false(crypto_pw_verify(NULL, "anything at all here"));
     assert_false(crypto_pw_verify("", "anything at all here"));
     assert_false(crypto_pw_verify("$argon2id$garbage", "anything at all here"));
+    assert_false(crypto_pw_needs_rehash(h));
+    /* older or weaker parameters, another algorithm, garbage: re-hash on the next login */
+    static const char *const stale[] = {
+        "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$argon2id$v=19$m=19456,t=1,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$2y$10$abcdefghijklmnopqrstuv",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
+        if (!crypto_pw_needs_rehash(stale[i]))
+            fail_msg("'%s' does not need a rehash", stale[i]);
+    assert_true(crypto_pw_needs_rehash(NULL));
 }
 
 static void test_policy(void **state)
@@ -95,6 +108,40 @@ static void test_tokens(void **state)
     assert_string_not_equal(a, b);
     crypto_sha256_hex("abc", h);
     assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    char pub[CRYPTO_TOKEN_MAX];
+    crypto_token_public(a, pub);
+    assert_int_equal(strlen(pub), 3 + CRYPTO_TOKEN_SHOWN);
+    assert_memory_equal(pub, a, strlen(pub));
+    crypto_token_public("short", pub);
+    assert_string_equal(pub, "short");
+}
+
+static void test_token_shape(void **state)
+{
+    (void)state;
+    char t[CRYPTO_TOKEN_MAX];
+    crypto_token_new("rt_", t);
+    assert_true(crypto_token_valid("rt_", t));
+    assert_false(crypto_token_valid("rk_", t)); /* a refresh token is not an API key */
+    static const struct {
+        const char *token;
+        bool ok;
+    } cases[] = {
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true},
+        {"rk_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_w", true},
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", false},  /* unused bits set */
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", false},   /* 42 characters */
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", false}, /* 44 characters */
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false},
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+/A", false},
+        {"rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA A", false},
+        {"RK_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", false},
+        {"", false},
+        {"rk_", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (crypto_token_valid("rk_", cases[i].token) != cases[i].ok)
+            fail_msg("'%s'", cases[i].token);
 }
 
 int main(void)
@@ -102,10 +149,8 @@ int main(void)
     if (crypto_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_verify),
-        cmocka_unit_test(test_policy),
-        cmocka_unit_test(test_built_list),
-        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_hash_verify), cmocka_unit_test(test_policy),      cmocka_unit_test(test_built_list),
+        cmocka_unit_test(test_tokens),      cmocka_unit_test(test_token_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
