@@ -352,6 +352,8 @@ static bool authorize(http_req *req, const http_route *route)
     if (!d)
         return false;
     if (strncmp(token, "rk_", 3) == 0) {
+        if (!crypto_token_valid("rk_", token))
+            return unauthorized(req, "malformed API key");
         if (!key_allowed(req, d, route, token, p))
             return false;
         http_req_set_auth(req, p);

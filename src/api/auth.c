@@ -76,6 +76,10 @@ static void login(http_req *req)
         api_db_fail(req, d);
         return;
     }
+    /* a hash made with older argon2id parameters is upgraded while the password is at hand */
+    if (crypto_pw_needs_rehash(u.password_hash) && crypto_pw_hash(pw, u.password_hash) == CRYPTO_OK &&
+        store_user_update(d, &u) != DB_OK)
+        log_warn("could not upgrade the password hash of %s: %s", u.id, db_errmsg(d));
     api_audit(req, d, u.id, "auth.login", u.id, u.id, u.email);
     api_reply_tokens(req, d, &u, NULL, 200);
 }

@@ -11,7 +11,7 @@ static void create(http_req *req)
     const json_t *b = http_req_body(req);
     const api_principal *p = api_caller(req);
     const json_t *scopes = json_object_get(b, "scopes");
-    char list[64] = "", key[CRYPTO_TOKEN_MAX], hash[CRYPTO_SHA256_HEX], prefix[12], id[BASE_ID_LEN];
+    char list[64] = "", key[CRYPTO_TOKEN_MAX], hash[CRYPTO_SHA256_HEX], prefix[CRYPTO_TOKEN_MAX], id[BASE_ID_LEN];
     for (int s = 0; scope_names[s]; s++) /* a canonical, de-duplicated list */
         for (size_t i = 0; i < json_array_size(scopes); i++)
             if (strcmp(json_string_value(json_array_get(scopes, i)), scope_names[s]) == 0) {
@@ -21,7 +21,7 @@ static void create(http_req *req)
     base_id_new(id);
     crypto_token_new("rk_", key);
     crypto_sha256_hex(key, hash);
-    snprintf(prefix, sizeof(prefix), "%.10s", key);
+    crypto_token_public(key, prefix);
     db *d = api_db(req);
     if (!d)
         return;

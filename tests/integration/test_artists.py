@@ -61,7 +61,7 @@ def test_api_keys(server):
                        json={"name": "ci", "scopes": ["write", "read", "read"]})
     assert r.status_code == 201
     k = r.json()
-    assert k["key"].startswith("rk_") and k["scopes"] == ["read", "write"] and k["prefix"] == k["key"][:10]
+    assert k["key"].startswith("rk_") and k["scopes"] == ["read", "write"] and k["prefix"] == k["key"][:11]
     kh = {"Authorization": "Bearer " + k["key"]}
     got = server.get("/v1/artists/" + a, headers=kh)
     assert got.status_code == 200 and "role" not in got.json()
