@@ -206,6 +206,10 @@ void http_mw_finish_headers(http_req *req)
         http_reply_header_static(req, "Access-Control-Allow-Origin", req->origin); /* MHD's, lives as long */
         http_reply_header_static(req, "Access-Control-Expose-Headers",
                                  "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
-        http_reply_header_static(req, "Vary", "Origin");
     }
+    /* With CORS on, every reply depends on Origin, those without Access-Control-Allow-Origin
+     * too: a shared cache must not hand one of them (a cacheable docs asset fetched without
+     * Origin) to an allowed origin. */
+    if (req->srv->cfg->n_cors_origins > 0)
+        http_reply_header_static(req, "Vary", "Origin");
 }
