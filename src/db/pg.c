@@ -1,39 +1,79 @@
 /* db driver for PostgreSQL on libpq: `?` placeholders become $n, values travel as text. */
 #include "db/db_int.h"
 
+#include <ctype.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PG_MAX_PARAMS 64
 
-/* Rewrites ? to $1.. outside quotes and comments. Returns a malloc'd string or NULL. */
+/* Length of the quoted part of sql that starts at s (a '...' string, E'...' escape string,
+ * "..." identifier, $tag$...$tag$ body, -- or block comment), 0 when s starts none of them.
+ * An unterminated one runs to the end of sql. */
+static size_t quoted_len(const char *sql, const char *s)
+{
+    const char *p = s;
+    bool escapes = (*p == 'E' || *p == 'e') && p[1] == '\'' &&
+                   (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'));
+    if (escapes)
+        p++;
+    if (*p == '\'' || *p == '"') { /* a doubled quote reads as two adjacent literals: same result */
+        char q = *p++;
+        while (*p && *p != q)
+            p += escapes && *p == '\\' && p[1] ? 2 : 1;
+        return (size_t)(p - s) + (*p ? 1 : 0);
+    }
+    if (p[0] == '-' && p[1] == '-')
+        return strcspn(p, "\n");
+    if (p[0] == '/' && p[1] == '*') { /* PostgreSQL's block comments nest */
+        int depth = 0;
+        do {
+            if (p[0] == '/' && p[1] == '*')
+                depth++, p += 2;
+            else if (p[0] == '*' && p[1] == '/')
+                depth--, p += 2;
+            else
+                p++;
+        } while (*p && depth > 0);
+        return (size_t)(p - s);
+    }
+    if (*p == '$' && (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'))) {
+        size_t tag = 1;
+        while (isalpha((unsigned char)p[tag]) || p[tag] == '_' || (tag > 1 && isdigit((unsigned char)p[tag])))
+            tag++;
+        if (p[tag] != '$')
+            return 0; /* $1 or a lone $: not a dollar quote */
+        const char *close = p + tag + 1;
+        while ((close = strchr(close, '$')) && strncmp(close, p, tag + 1) != 0)
+            close++;
+        return close ? (size_t)(close + tag + 1 - s) : strlen(s);
+    }
+    return 0;
+}
+
+/* Rewrites each ? outside quotes and comments to $1, $2, ... and sets *count to their number.
+ * Stops counting past PG_MAX_PARAMS (the caller refuses that many). Returns a malloc'd string
+ * or NULL. */
 static char *rewrite(const char *sql, size_t *count)
 {
     size_t n = strlen(sql), k = 0;
-    char *out = malloc(n * 4 + 1), *o = out;
+    char *out = malloc(n * 3 + 1), *o = out; /* "$64" is at most three times "?" */
     if (!out)
         return NULL;
-    for (const char *s = sql; *s; s++) {
-        if (*s == '\'' || *s == '"') { /* copy a quoted literal or identifier whole */
-            char q = *s;
-            *o++ = *s++;
-            while (*s && *s != q)
-                *o++ = *s++;
-            if (!*s)
-                break;
-            *o++ = *s;
-        } else if (s[0] == '-' && s[1] == '-') {
-            while (*s && *s != '\n')
-                *o++ = *s++;
-            if (!*s)
-                break;
-            *o++ = *s;
+    for (const char *s = sql; *s && k <= PG_MAX_PARAMS;) {
+        size_t q = quoted_len(sql, s);
+        if (q) {
+            memcpy(o, s, q);
+            o += q;
+            s += q;
         } else if (*s == '?') {
             o += sprintf(o, "$%zu", ++k);
+            s++;
         } else {
-            *o++ = *s;
+            *o++ = *s++;
         }
     }
     *o = '\0';
