@@ -35,8 +35,9 @@ typedef struct db_res db_res;
 
 /* A query parameter. Build them with the DB_* macros below. */
 typedef struct db_param {
-    enum { DB_P_NULL, DB_P_TEXT, DB_P_INT, DB_P_DOUBLE } type;
-    const char *text; /* borrowed for the call */
+    enum { DB_P_NULL, DB_P_TEXT, DB_P_INT, DB_P_DOUBLE, DB_P_BLOB } type;
+    const char *text; /* TEXT: borrowed for the call; BLOB: the bytes (may hold NULs) */
+    size_t len;       /* BLOB: number of bytes */
     int64_t i;
     double d;
 } db_param;
@@ -45,7 +46,8 @@ typedef struct db_param {
 #define DB_TEXT(v) ((db_param){.type = DB_P_TEXT, .text = (v)}) /* a NULL pointer binds SQL NULL */
 #define DB_INT(v) ((db_param){.type = DB_P_INT, .i = (int64_t)(v)})
 #define DB_DOUBLE(v) ((db_param){.type = DB_P_DOUBLE, .d = (double)(v)})
-/* DB_ARGS(DB_TEXT(id), DB_INT(now)) expands to the (params, count) pair the calls take. */
+/* Bytes for a BYTEA column (portable: SQLite keeps them as a BLOB); NULL p binds SQL NULL. */
+#define DB_BLOB(p, n) ((db_param){.type = DB_P_BLOB, .text = (const char *)(p), .len = (size_t)(n)})
 #define DB_ARGS(...) (const db_param[]){__VA_ARGS__}, sizeof((db_param[]){__VA_ARGS__}) / sizeof(db_param)
 #define DB_NOARGS NULL, 0
 
@@ -60,6 +62,19 @@ void db_close(db *d);
 db_kind db_kind_of(const db *d);
 /* The last error message on d (never NULL). */
 const char *db_errmsg(const db *d);
+
+/* Which constraint refused the last change on d, after a call returned DB_ECONSTRAINT, so
+ * that a caller can tell a duplicate (HTTP 409) from a dangling reference or a bad value.
+ * DB_C_NONE when the last error was no constraint violation. */
+typedef enum db_constraint {
+    DB_C_NONE = 0,
+    DB_C_UNIQUE,      /* UNIQUE or PRIMARY KEY: the row exists already */
+    DB_C_FOREIGN_KEY, /* a reference to a missing row, or a delete of a referenced one */
+    DB_C_NOT_NULL,
+    DB_C_CHECK,
+    DB_C_OTHER,
+} db_constraint;
+db_constraint db_constraint_of(const db *d);
 
 /* Sets the URL that db_thread_get() opens. Call once before starting threads. */
 int db_global_init(const char *url);
@@ -88,11 +103,16 @@ int db_rollback(db *d);
 
 size_t db_res_rows(const db_res *r);
 size_t db_res_cols(const db_res *r);
-/* Typed access to row, col. Out-of-range positions and NULLs read as NULL / 0. */
+/* Typed access to row, col. Out-of-range positions and NULLs read as NULL / 0. A DOUBLE
+ * PRECISION value reads back exactly through db_res_double on both drivers; db_res_text
+ * shows it in decimal (SQLite: the shortest of 15-17 digits that reads back exactly). */
 bool db_res_null(const db_res *r, size_t row, size_t col);
 const char *db_res_text(const db_res *r, size_t row, size_t col); /* borrowed; NULL for SQL NULL */
 int64_t db_res_int(const db_res *r, size_t row, size_t col);
 double db_res_double(const db_res *r, size_t row, size_t col);
+/* The bytes of a BLOB/BYTEA (or any) cell and their number in *len; borrowed, followed by
+ * a NUL that *len does not count. NULL with *len 0 for SQL NULL. */
+const void *db_res_blob(const db_res *r, size_t row, size_t col, size_t *len);
 void db_res_free(db_res *r);
 
 /* ---- migrations: numbered SQL files from migrations/, embedded at build time ---------- */

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,24 @@ static char *rewrite(const char *sql, size_t *count)
     return out;
 }
 
+/* SQLSTATE class 23, integrity constraint violation, by condition. */
+static db_constraint constraint_kind(const char *state)
+{
+    static const struct {
+        const char *state;
+        db_constraint kind;
+    } map[] = {
+        {"23505", DB_C_UNIQUE},
+        {"23503", DB_C_FOREIGN_KEY},
+        {"23502", DB_C_NOT_NULL},
+        {"23514", DB_C_CHECK},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(state, map[i].state) == 0)
+            return map[i].kind;
+    return DB_C_OTHER;
+}
+
 static int map_result(db *d, PGresult *res)
 {
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -89,6 +108,8 @@ static int map_result(db *d, PGresult *res)
         code = DB_ECONN;
     else if (state && strncmp(state, "23", 2) == 0)
         code = DB_ECONSTRAINT;
+    if (code == DB_ECONSTRAINT)
+        d->constraint = constraint_kind(state);
     else if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0))
         code = DB_EBUSY;
     else if (state && (strncmp(state, "42", 2) == 0 || strncmp(state, "22", 2) == 0))
@@ -96,6 +117,21 @@ static int map_result(db *d, PGresult *res)
     const char *msg = PQresultErrorMessage(res);
     db_fail(d, code, "postgresql: %.*s", (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "");
     return code;
+}
+
+#define BYTEA_OID 17 /* pg_type.h: the type of a DB_BLOB parameter */
+
+/* Copies one value: bytea arrives as text (\x hex) and is decoded to its bytes. */
+static int take_cell(PGresult *res, int row, int col, db_cell *cell)
+{
+    const char *v = PQgetvalue(res, row, col);
+    if (PQftype(res, col) != BYTEA_OID)
+        return db_cell_set(cell, v, (size_t)PQgetlength(res, row, col));
+    size_t len;
+    unsigned char *bytes = PQunescapeBytea((const unsigned char *)v, &len);
+    int rc = bytes ? db_cell_set(cell, bytes, len) : -1;
+    PQfreemem(bytes);
+    return rc;
 }
 
 static db_res *take_result(PGresult *res)
@@ -108,12 +144,46 @@ static db_res *take_result(PGresult *res)
         for (size_t c = 0; c < cols; c++) {
             if (PQgetisnull(res, (int)i, (int)c))
                 continue;
-            if (!(r->cells[i * cols + c] = strdup(PQgetvalue(res, (int)i, (int)c)))) {
+            if (take_cell(res, (int)i, (int)c, &r->cells[i * cols + c]) < 0) {
                 db_res_free(r);
                 return NULL;
             }
         }
     return r;
+}
+
+/* Parameter values for PQexecParams: numbers as text, blobs in binary as bytea. */
+typedef struct pg_args {
+    const char *vals[PG_MAX_PARAMS];
+    int lens[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+    Oid types[PG_MAX_PARAMS];
+    char nums[PG_MAX_PARAMS][32];
+} pg_args;
+
+static int set_args(pg_args *a, const db_param *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        a->vals[i] = NULL; /* SQL NULL unless set below */
+        a->lens[i] = a->formats[i] = 0;
+        a->types[i] = 0; /* the server infers it from the statement */
+        if (p[i].type == DB_P_TEXT) {
+            a->vals[i] = p[i].text;
+        } else if (p[i].type == DB_P_INT) {
+            snprintf(a->nums[i], sizeof(a->nums[i]), "%lld", (long long)p[i].i);
+            a->vals[i] = a->nums[i];
+        } else if (p[i].type == DB_P_DOUBLE) {
+            db_format_double(p[i].d, a->nums[i]);
+            a->vals[i] = a->nums[i];
+        } else if (p[i].type == DB_P_BLOB && p[i].text) {
+            if (p[i].len > INT_MAX)
+                return -1;
+            a->vals[i] = p[i].len ? p[i].text : "";
+            a->lens[i] = (int)p[i].len;
+            a->formats[i] = 1;
+            a->types[i] = BYTEA_OID;
+        }
+    }
+    return 0;
 }
 
 static int pg_exec(db *d, const char *sql, const db_param *p, size_t n, db_res **out)
@@ -126,20 +196,12 @@ static int pg_exec(db *d, const char *sql, const db_param *p, size_t n, db_res *
         free(q);
         return db_fail(d, DB_EINVAL, "postgresql: %zu placeholders for %zu parameters", count, n);
     }
-    char nums[PG_MAX_PARAMS][32];
-    const char *vals[PG_MAX_PARAMS];
-    for (size_t i = 0; i < n; i++) {
-        vals[i] = nums[i];
-        if (p[i].type == DB_P_TEXT)
-            vals[i] = p[i].text;
-        else if (p[i].type == DB_P_INT)
-            snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)p[i].i);
-        else if (p[i].type == DB_P_DOUBLE)
-            snprintf(nums[i], sizeof(nums[i]), "%.17g", p[i].d);
-        else
-            vals[i] = NULL;
+    pg_args a;
+    if (set_args(&a, p, n) < 0) {
+        free(q);
+        return db_fail(d, DB_EINVAL, "postgresql: a parameter is too large");
     }
-    PGresult *res = PQexecParams(d->conn, q, (int)n, NULL, vals, NULL, NULL, 0);
+    PGresult *res = PQexecParams(d->conn, q, (int)n, a.types, a.vals, a.lens, a.formats, 0);
     free(q);
     int code = DB_OK;
     ExecStatusType st = PQresultStatus(res);
