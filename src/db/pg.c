@@ -251,7 +251,12 @@ db *db_pg_open(const char *url, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    PGconn *c = PQconnectdb(url);
+    /* Defaults the URL may override: an unreachable host must not hang a request (or
+     * /readyz) for the kernel's minutes of SYN retries, and the server names us in
+     * pg_stat_activity. The URL, expanded from dbname after them, overrides both. */
+    static const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *vals[] = {"5", "roadie", url, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         const char *m = c ? PQerrorMessage(c) : "out of memory";
         snprintf(err, errlen, "postgresql: %.*s", (int)strcspn(m, "\n"), m);

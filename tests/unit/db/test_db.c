@@ -282,6 +282,29 @@ static void test_pg_quoting(void **state)
     db_close(d);
 }
 
+/* The driver's connection defaults apply unless the URL sets them. */
+static void test_pg_url_settings(void **state)
+{
+    (void)state;
+    const char *pg = getenv("ROADIE_TEST_PG_URL");
+    if (!pg || !*pg)
+        skip();
+    char url[512], err[256];
+    static const struct {
+        const char *suffix, *app;
+    } cases[] = {{"", "roadie"}, {"?application_name=other&connect_timeout=2", "other"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(url, sizeof(url), "%s%s", pg, cases[i].suffix);
+        db *d = db_open(url, err, sizeof(err));
+        assert_non_null(d);
+        db_res *r;
+        assert_int_equal(db_query(d, &r, "SELECT current_setting('application_name')", DB_NOARGS), DB_OK);
+        assert_string_equal(db_res_text(r, 0, 0), cases[i].app);
+        db_res_free(r);
+        db_close(d);
+    }
+}
+
 /* A thread's PostgreSQL connection killed by the server fails once with DB_ECONN, and
  * db_thread_get() then hands out a fresh one. */
 static void test_pg_reconnect(void **state)
@@ -325,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_thread_connections),
         cmocka_unit_test(test_pg_quoting),
         cmocka_unit_test(test_pg_reconnect),
+        cmocka_unit_test(test_pg_url_settings),
     };
     return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
