@@ -4,6 +4,9 @@
 
 #include "db/db.h"
 
+#define DB_SQLITE_BUSY_MS 5000    /* how long a statement waits for another SQLite writer */
+#define DB_MIGRATE_WAIT_MS 600000 /* how long db_migrate waits for one (a migration may be slow) */
+
 /* One value of a result: its bytes followed by a NUL (v NULL for SQL NULL). */
 typedef struct db_cell {
     char *v;    /* owned */

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUSY_TIMEOUT_MS 5000
 #define STMT_CACHE 64 /* prepared statements kept per connection (the store's queries are few) */
 
 /* A connection with its statement cache: preparing costs more than running most queries. */
@@ -290,7 +289,7 @@ db *db_sqlite_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     d->conn = c;
-    sqlite3_busy_timeout(c->s, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(c->s, DB_SQLITE_BUSY_MS);
     if (sq_script(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") != DB_OK) {
         snprintf(err, errlen, "%s (%s)", d->err, path);
         goto fail;

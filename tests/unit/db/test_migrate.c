@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "testdb.h"
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/db_int.h"
 
 /* Drops every table, whatever the migrations created. */
 static void drop_schema(db *d)
@@ -117,6 +119,43 @@ static void test_concurrent_migrators(void **state)
     }
 }
 
+/* SQLite: a migrator waits for another process's write transaction longer than the 5 s a
+ * request waits (that one may be a slow migration). */
+static void test_migrate_waits_for_writer(void **state)
+{
+    (void)state;
+    char err[256];
+    db *d = db_open(sqlite_url, err, sizeof(err));
+    assert_non_null(d);
+    drop_schema(d);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t kid = fork();
+    if (kid == 0) {
+        db *c = db_open(sqlite_url, err, sizeof(err));
+        bool ok = c && db_begin(c) == DB_OK && write(ready[1], "x", 1) == 1;
+        usleep((DB_SQLITE_BUSY_MS + 1000) * 1000);
+        ok = ok && db_commit(c) == DB_OK;
+        db_close(c);
+        _exit(ok ? 0 : 1);
+    }
+    char x;
+    assert_int_equal(read(ready[0], &x, 1), 1);
+    assert_int_equal(db_migrate(d, -1, NULL), DB_OK);
+    int status;
+    waitpid(kid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* and requests wait their usual time again */
+    db_res *r;
+    assert_int_equal(db_query(d, &r, "PRAGMA busy_timeout", DB_NOARGS), DB_OK);
+    assert_int_equal(db_res_int(r, 0, 0), DB_SQLITE_BUSY_MS);
+    db_res_free(r);
+    close(ready[0]);
+    close(ready[1]);
+    drop_schema(d);
+    db_close(d);
+}
+
 /* db_ready() (the server's /readyz) is false until the schema is current, and says why. */
 static void test_ready(void **state)
 {
@@ -146,6 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_concurrent_migrators),
+        cmocka_unit_test(test_migrate_waits_for_writer),
         cmocka_unit_test(test_ready),
     };
     return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
