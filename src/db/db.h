@@ -1,8 +1,10 @@
 /*
  * db: one interface over two drivers, SQLite (the default: one file, nothing to set up) and
  * PostgreSQL (libpq), so that store/ writes its SQL once. SQL uses `?` placeholders on both
- * (the pg driver rewrites them to $1, $2, ... outside quotes). Portable SQL only: TEXT ids,
- * BIGINT epoch-millisecond times, INTEGER 0/1 booleans, JSON kept as TEXT.
+ * (the pg driver rewrites them to $1, $2, ... outside quotes and comments, so PostgreSQL's
+ * jsonb `?` operators are out: use jsonb_exists()). At most 64 parameters a statement.
+ * Portable SQL only: TEXT ids, BIGINT epoch-millisecond times, INTEGER 0/1 booleans, JSON
+ * kept as TEXT, BYTEA for bytes (SQLite stores them as BLOBs).
  *
  * Connections: a db handle belongs to one thread at a time. The server keeps one per
  * thread through db_thread_get(), opened on first use and closed when the thread exits.
@@ -57,8 +59,9 @@ bool db_url_valid(const char *url);
 /* Opens a connection. SQLite: WAL, busy_timeout 5 s, foreign keys on; the file's directory
  * must exist. Returns NULL with a message in err. */
 db *db_open(const char *url, char *err, size_t errlen);
-/* Closes d; NULL does nothing. */
+/* Closes d; NULL does nothing. Not for a connection from db_thread_get(). */
 void db_close(db *d);
+/* Which driver d uses (for the rare statement that must differ, e.g. catalog queries). */
 db_kind db_kind_of(const db *d);
 /* The last error message on d (never NULL). */
 const char *db_errmsg(const db *d);
@@ -76,14 +79,15 @@ typedef enum db_constraint {
 } db_constraint;
 db_constraint db_constraint_of(const db *d);
 
-/* Sets the URL that db_thread_get() opens. Call once before starting threads. */
+/* Sets the URL that db_thread_get() opens: DB_OK, or DB_EINVAL for a URL no driver takes,
+ * DB_ENOMEM. Call before starting threads; connections already open keep their URL. */
 int db_global_init(const char *url);
 /* This thread's connection, opened on first use and closed at thread exit; after a lost
  * PostgreSQL connection it reconnects. NULL with a message in err when it cannot open. */
 db *db_thread_get(char *err, size_t errlen);
 /* Closes this thread's connection now (e.g. before a fork or at the end of main). */
 void db_thread_close(void);
-/* Connections open in this process (for metrics). */
+/* Connections open in this process, per-thread or not (for metrics); any thread. */
 long db_open_count(void);
 
 /* Runs one statement. Returns DB_OK or a db_err; db_changes() tells how many rows it changed. */
@@ -92,15 +96,19 @@ int db_exec(db *d, const char *sql, const db_param *params, size_t n);
 int db_query(db *d, db_res **out, const char *sql, const db_param *params, size_t n);
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db *d, const char *sql);
-/* Rows changed by the last db_exec. */
+/* Rows changed by the last INSERT, UPDATE or DELETE run through db_exec on d. */
 int64_t db_changes(const db *d);
 
 /* Transactions. db_begin() starts a write transaction (SQLite: BEGIN IMMEDIATE, so the write
- * lock is taken up front and two writers never deadlock). */
+ * lock is taken up front and two writers never deadlock; another writer is waited for up to
+ * 5 s, then DB_EBUSY). After any failure inside a transaction, including of db_commit, call
+ * db_rollback (PostgreSQL refuses every other statement in an aborted transaction; with
+ * no transaction open, a rollback changes nothing and may return an error). No nesting. */
 int db_begin(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);
 
+/* Rows and columns of r; 0 for NULL. */
 size_t db_res_rows(const db_res *r);
 size_t db_res_cols(const db_res *r);
 /* Typed access to row, col. Out-of-range positions and NULLs read as NULL / 0. A DOUBLE

@@ -203,6 +203,16 @@ static void test_transactions(void **state)
         assert_int_equal(db_res_rows(r), 1);
         assert_string_equal(db_res_text(r, 0, 0), "y");
         db_res_free(r);
+        /* a failed statement inside a transaction: roll back, and the connection works again */
+        assert_int_equal(db_begin(d), DB_OK);
+        assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('z')", DB_NOARGS), DB_OK);
+        assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('y')", DB_NOARGS), DB_ECONSTRAINT);
+        assert_int_equal(db_rollback(d), DB_OK);
+        assert_int_equal(db_query(d, &r, "SELECT count(*) FROM t", DB_NOARGS), DB_OK);
+        assert_int_equal(db_res_int(r, 0, 0), 1); /* z went with the rollback */
+        db_res_free(r);
+        db_rollback(d); /* none open: no effect */
+        assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('z')", DB_NOARGS), DB_OK);
         db_close(d);
     }
 }
