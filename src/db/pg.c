@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,15 @@ static int pg_script(db *d, const char *sql)
 
 static bool pg_alive(db *d)
 {
+    /* A server that ended the session while we were idle (restart, pg_terminate_backend, an
+     * idle timeout) has left its goodbye and EOF on the socket: reading them now, before
+     * anything is sent, turns the connection bad here, so the caller gets a fresh one
+     * instead of a failed statement. Usually nothing is waiting: one poll, no wait. */
+    if (PQstatus(d->conn) != CONNECTION_OK || PQtransactionStatus(d->conn) != PQTRANS_IDLE)
+        return PQstatus(d->conn) == CONNECTION_OK;
+    struct pollfd p = {.fd = PQsocket(d->conn), .events = POLLIN};
+    for (int i = 0; i < 4 && poll(&p, 1, 0) > 0 && PQstatus(d->conn) == CONNECTION_OK; i++)
+        PQconsumeInput(d->conn); /* a message first, the EOF on a later read */
     return PQstatus(d->conn) == CONNECTION_OK;
 }
 
