@@ -120,12 +120,16 @@ static int map_result(db *d, PGresult *res)
     return code;
 }
 
-#define BYTEA_OID 17 /* pg_type.h: the type of a DB_BLOB parameter */
+#define BOOL_OID 16  /* pg_type.h */
+#define BYTEA_OID 17 /* the type of a DB_BLOB parameter */
 
-/* Copies one value: bytea arrives as text (\x hex) and is decoded to its bytes. */
+/* Copies one value. bytea arrives as text (\x hex) and is decoded to its bytes; a boolean
+ * (`SELECT EXISTS ...`, `SELECT a = b`) reads 1 or 0 as on SQLite, not 't' or 'f'. */
 static int take_cell(PGresult *res, int row, int col, db_cell *cell)
 {
     const char *v = PQgetvalue(res, row, col);
+    if (PQftype(res, col) == BOOL_OID)
+        return db_cell_set(cell, *v == 't' ? "1" : "0", 1);
     if (PQftype(res, col) != BYTEA_OID)
         return db_cell_set(cell, v, (size_t)PQgetlength(res, row, col));
     size_t len;

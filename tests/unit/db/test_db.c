@@ -67,6 +67,13 @@ static void test_types_and_placeholders(void **state)
         }
         assert_true(db_res_null(r, 9, 0)); /* out of range reads as NULL */
         db_res_free(r);
+        /* truth values read as 1 and 0 on both (PostgreSQL's boolean would say t and f) */
+        assert_int_equal(db_query(d, &r, "SELECT 1 = 1, 1 = 2, NULL = 1, EXISTS (SELECT 1 FROM t)", DB_NOARGS), DB_OK);
+        assert_string_equal(db_res_text(r, 0, 0), "1");
+        assert_string_equal(db_res_text(r, 0, 1), "0");
+        assert_true(db_res_null(r, 0, 2));
+        assert_int_equal(db_res_int(r, 0, 3), 1);
+        db_res_free(r);
         db_close(d);
     }
 }
