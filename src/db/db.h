@@ -113,7 +113,8 @@ size_t db_res_rows(const db_res *r);
 size_t db_res_cols(const db_res *r);
 /* Typed access to row, col. Out-of-range positions and NULLs read as NULL / 0. A DOUBLE
  * PRECISION value reads back exactly through db_res_double on both drivers; db_res_text
- * shows it in decimal (SQLite: the shortest of 15-17 digits that reads back exactly). */
+ * shows it in decimal (SQLite: the shortest of 15-17 digits that reads back exactly).
+ * A truth value (`SELECT EXISTS ...`, `a = b`) reads 1 or 0 on both. */
 bool db_res_null(const db_res *r, size_t row, size_t col);
 const char *db_res_text(const db_res *r, size_t row, size_t col); /* borrowed; NULL for SQL NULL */
 int64_t db_res_int(const db_res *r, size_t row, size_t col);
