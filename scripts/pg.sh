@@ -14,6 +14,8 @@ cmd=${1:-}
 dir=${2:-/tmp/roadie-pg-$(id -u)}
 usage() { echo "usage: scripts/pg.sh start|url|stop [DIR]" >&2; exit 2; }
 as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# DIR is ours to (re)create or delete: missing, empty, or marked by an earlier start.
+ours() { [ ! -d "$dir" ] || [ -z "$(ls -A "$dir")" ] || [ -f "$dir/.roadie-pg" ]; }
 running() { [ -f "$dir/url" ] && as "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
 free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -22,14 +24,13 @@ free_port() {
 start() {
     if running; then cat "$dir/url"; return; fi
     [ -x "$bin/initdb" ] || { echo "pg.sh: $bin/initdb missing (apt-get install postgresql)" >&2; exit 1; }
-    if [ -n "$(ls -A "$dir" 2>/dev/null)" ] && [ ! -f "$dir/data/PG_VERSION" ]; then
-        echo "pg.sh: $dir is not empty and holds no cluster of ours; not touching it" >&2
-        exit 1
-    fi
+    ours || { echo "pg.sh: $dir is not empty and holds no cluster of ours; not touching it" >&2; exit 1; }
     rm -rf "$dir/data"
     mkdir -p "$dir"
+    touch "$dir/.roadie-pg"
     chmod 700 "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    as test -w "$dir" || { echo "pg.sh: the postgres user cannot reach $dir (use a directory under /tmp)" >&2; exit 1; }
     as "$bin/initdb" -D "$dir/data" -A trust -U roadie --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
     # Another process may take the port between choosing and binding it: try a few.
@@ -52,8 +53,7 @@ case $cmd in
 start) start ;;
 url) running && cat "$dir/url" ;;
 stop)
-    [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/data/PG_VERSION" ] &&
-        { echo "pg.sh: $dir holds no cluster of ours; not deleting it" >&2; exit 1; }
+    ours || { echo "pg.sh: $dir holds no cluster of ours; not deleting it" >&2; exit 1; }
     [ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m fast -w -s stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;

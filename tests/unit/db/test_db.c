@@ -322,6 +322,68 @@ static void test_pg_url_settings(void **state)
     }
 }
 
+static int64_t scalar(db *d, const char *sql, const db_param *p, size_t n)
+{
+    db_res *r;
+    assert_int_equal(db_query(d, &r, sql, p, n), DB_OK);
+    int64_t v = db_res_int(r, 0, 0);
+    db_res_free(r);
+    return v;
+}
+
+/* The pg driver keeps statements prepared per connection: many distinct ones (more than it
+ * keeps), a table changing shape under one, one deallocated behind its back, a rollback of
+ * an aborted transaction while the cache is full, and bytea and NULL in one position. */
+static void test_pg_statement_cache(void **state)
+{
+    (void)state;
+    const char *pg = getenv("ROADIE_TEST_PG_URL");
+    if (!pg || !*pg)
+        skip();
+    db *d = open_fresh(pg);
+    char sql[64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 150; i++) {
+            snprintf(sql, sizeof(sql), "SELECT ?::bigint + %d", i);
+            assert_int_equal(scalar(d, sql, DB_ARGS(DB_INT(1000))), 1000 + i);
+        }
+    assert_true(scalar(d, "SELECT count(*) FROM pg_prepared_statements", DB_NOARGS) <= 65);
+    /* the cache is full: an aborted transaction still rolls back, and the connection works */
+    assert_int_equal(db_begin(d), DB_OK);
+    assert_int_equal(db_exec(d, "SELEKT", DB_NOARGS), DB_EINVAL);
+    assert_int_equal(db_rollback(d), DB_OK);
+    assert_int_equal(scalar(d, "SELECT 7", DB_NOARGS), 7);
+    /* the table changes shape: re-prepared (outside a transaction, transparently) */
+    assert_int_equal(db_exec(d, "INSERT INTO t (id, n) VALUES ('a', 1)", DB_NOARGS), DB_OK);
+    const char *star = "SELECT * FROM t WHERE id = ?";
+    db_res *r;
+    assert_int_equal(db_query(d, &r, star, DB_ARGS(DB_TEXT("a"))), DB_OK);
+    size_t cols = db_res_cols(r);
+    db_res_free(r);
+    assert_int_equal(db_exec(d, "ALTER TABLE t ADD COLUMN extra TEXT", DB_NOARGS), DB_OK);
+    assert_int_equal(db_query(d, &r, star, DB_ARGS(DB_TEXT("a"))), DB_OK);
+    assert_int_equal(db_res_cols(r), cols + 1);
+    db_res_free(r);
+    assert_int_equal(db_exec(d, "ALTER TABLE t DROP COLUMN extra", DB_NOARGS), DB_OK);
+    assert_int_equal(db_begin(d), DB_OK); /* inside a transaction: fails, once */
+    assert_int_not_equal(db_query(d, &r, star, DB_ARGS(DB_TEXT("a"))), DB_OK);
+    assert_int_equal(db_rollback(d), DB_OK);
+    assert_int_equal(db_query(d, &r, star, DB_ARGS(DB_TEXT("a"))), DB_OK);
+    assert_int_equal(db_res_cols(r), cols);
+    db_res_free(r);
+    /* deallocated behind the driver's back */
+    assert_int_equal(db_exec_script(d, "DEALLOCATE ALL"), DB_OK);
+    assert_int_equal(scalar(d, "SELECT ?::bigint + 0", DB_ARGS(DB_INT(5))), 5);
+    /* one position, bytes one time and NULL the next */
+    const char *put = "UPDATE t SET b = ? WHERE id = 'a'";
+    assert_int_equal(db_exec(d, put, DB_ARGS(DB_BLOB("\0\1", 2))), DB_OK);
+    assert_int_equal(scalar(d, "SELECT length(b) FROM t WHERE id = 'a'", DB_NOARGS), 2);
+    assert_int_equal(db_exec(d, put, DB_ARGS(DB_TEXT(NULL))), DB_OK);
+    assert_int_equal(db_exec(d, put, DB_ARGS(DB_BLOB("\0\1\2", 3))), DB_OK);
+    assert_int_equal(scalar(d, "SELECT length(b) FROM t WHERE id = 'a'", DB_NOARGS), 3);
+    db_close(d);
+}
+
 /* Asks the server to end d's session and waits until it has. */
 static void kill_backend(const char *url, db *d, int64_t *pid)
 {
@@ -379,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_pg_quoting),
         cmocka_unit_test(test_pg_reconnect),
         cmocka_unit_test(test_pg_url_settings),
+        cmocka_unit_test(test_pg_statement_cache),
     };
     return testdb_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
