@@ -8,6 +8,8 @@
  *
  * Connections: a db handle belongs to one thread at a time. The server keeps one per
  * thread through db_thread_get(), opened on first use and closed when the thread exits.
+ * Each connection keeps the statements it ran prepared (64), so a connection pooler in
+ * front of PostgreSQL must pool by session, not by transaction.
  * Results are read into memory whole (db_res), which suits the small queries of an API.
  *
  * Errors: every call returns DB_OK or a negative db_err; db_errmsg() has the driver's words.

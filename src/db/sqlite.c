@@ -1,7 +1,6 @@
 /* db driver for SQLite: WAL, busy_timeout, foreign keys, BEGIN IMMEDIATE for writes. */
 #include "db/db_int.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -177,11 +176,23 @@ static int take_row(sqlite3_stmt *st, size_t cols, db_cell **cells, size_t *len,
     return 0;
 }
 
+/* True when s holds no statement: blanks, semicolons and comments only (an unterminated
+ * block comment runs to the end, as SQLite reads it). */
 static bool only_space(const char *s)
 {
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    return *s == '\0' || (*s == ';' && only_space(s + 1));
+    for (;;) {
+        s += strspn(s, " \t\r\n\f\v;");
+        if (s[0] == '-' && s[1] == '-') {
+            s += strcspn(s, "\n");
+        } else if (s[0] == '/' && s[1] == '*') {
+            const char *end = strstr(s + 2, "*/");
+            if (!end)
+                return true;
+            s = end + 2;
+        } else {
+            return *s == '\0';
+        }
+    }
 }
 
 static int sq_exec(db *d, const char *sql, const db_param *p, size_t n, db_res **out)

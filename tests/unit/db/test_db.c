@@ -88,6 +88,8 @@ static void test_errors(void **state)
         assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES (?)", DB_ARGS(DB_TEXT("a"))), DB_ECONSTRAINT);
         assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES (?)", DB_NOARGS), DB_EINVAL); /* count mismatch */
         assert_int_equal(db_exec(d, "SELEKT 1", DB_NOARGS), DB_EINVAL);
+        assert_int_equal(db_exec(d, "SELECT 1; SELECT 2", DB_NOARGS), DB_EINVAL); /* one statement a call */
+        assert_int_equal(db_exec(d, "SELECT 1; -- why\n /* done; */ ;", DB_NOARGS), DB_OK);
         assert_true(strlen(db_errmsg(d)) > 0);
         assert_int_equal(db_exec(d, "UPDATE t SET n = 1 WHERE id = ?", DB_ARGS(DB_TEXT("a"))), DB_OK);
         assert_int_equal(db_changes(d), 1);
