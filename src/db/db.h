@@ -105,7 +105,9 @@ int64_t db_changes(const db *d);
  * lock is taken up front and two writers never deadlock; another writer is waited for up to
  * 5 s, then DB_EBUSY). After any failure inside a transaction, including of db_commit, call
  * db_rollback (PostgreSQL refuses every other statement in an aborted transaction; with
- * no transaction open, a rollback changes nothing and may return an error). No nesting. */
+ * no transaction open, a rollback changes nothing and may return an error). Committing
+ * anyway differs: PostgreSQL has rolled everything back (db_commit says DB_EIO), SQLite
+ * keeps the statements that succeeded. No nesting. */
 int db_begin(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PG_MAX_PARAMS 64
 #define PG_STMT_CACHE 64 /* statements kept prepared per connection (the store's are few) */
@@ -338,6 +339,10 @@ static int pg_exec(db *d, const char *sql, const db_param *p, size_t n, db_res *
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         code = map_result(d, res);
+    } else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && strncasecmp(sql, "COMMIT", 6) == 0) {
+        /* PostgreSQL answers COMMIT of a transaction an error aborted with a rollback, not
+         * an error: say so, or the caller takes nothing saved for everything saved. */
+        code = db_fail(d, DB_EIO, "postgresql: the transaction was rolled back after an earlier error");
     } else {
         const char *ct = PQcmdTuples(res);
         d->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;

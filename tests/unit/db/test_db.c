@@ -220,6 +220,15 @@ static void test_transactions(void **state)
         assert_int_equal(db_query(d, &r, "SELECT count(*) FROM t", DB_NOARGS), DB_OK);
         assert_int_equal(db_res_int(r, 0, 0), 1); /* z went with the rollback */
         db_res_free(r);
+        if (db_kind_of(d) == DB_PG) { /* a commit after a failure there saves nothing: says so */
+            assert_int_equal(db_begin(d), DB_OK);
+            assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('w')", DB_NOARGS), DB_OK);
+            assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('y')", DB_NOARGS), DB_ECONSTRAINT);
+            assert_int_equal(db_commit(d), DB_EIO);
+            assert_int_equal(db_query(d, &r, "SELECT count(*) FROM t WHERE id = 'w'", DB_NOARGS), DB_OK);
+            assert_int_equal(db_res_int(r, 0, 0), 0);
+            db_res_free(r);
+        }
         db_rollback(d); /* none open: no effect */
         assert_int_equal(db_exec(d, "INSERT INTO t (id) VALUES ('z')", DB_NOARGS), DB_OK);
         db_close(d);
