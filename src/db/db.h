@@ -52,6 +52,7 @@ typedef struct db_param {
 #define DB_DOUBLE(v) ((db_param){.type = DB_P_DOUBLE, .d = (double)(v)})
 /* Bytes for a BYTEA column (portable: SQLite keeps them as a BLOB); NULL p binds SQL NULL. */
 #define DB_BLOB(p, n) ((db_param){.type = DB_P_BLOB, .text = (const char *)(p), .len = (size_t)(n)})
+/* DB_ARGS(DB_TEXT(id), DB_INT(now)) expands to the (params, count) pair the calls take. */
 #define DB_ARGS(...) (const db_param[]){__VA_ARGS__}, sizeof((db_param[]){__VA_ARGS__}) / sizeof(db_param)
 #define DB_NOARGS NULL, 0
 
@@ -84,17 +85,21 @@ db_constraint db_constraint_of(const db *d);
 /* Sets the URL that db_thread_get() opens: DB_OK, or DB_EINVAL for a URL no driver takes,
  * DB_ENOMEM. Call before starting threads; connections already open keep their URL. */
 int db_global_init(const char *url);
-/* This thread's connection, opened on first use and closed at thread exit; after a lost
- * PostgreSQL connection it reconnects. NULL with a message in err when it cannot open. */
+/* This thread's connection, opened on first use and closed at thread exit. A PostgreSQL
+ * connection found lost (a statement failed with DB_ECONN, or the server ended the idle
+ * session) is replaced by a new one. NULL with a message in err when it cannot open. */
 db *db_thread_get(char *err, size_t errlen);
 /* Closes this thread's connection now (e.g. before a fork or at the end of main). */
 void db_thread_close(void);
 /* Connections open in this process, per-thread or not (for metrics); any thread. */
 long db_open_count(void);
 
-/* Runs one statement. Returns DB_OK or a db_err; db_changes() tells how many rows it changed. */
+/* Runs one statement (trailing `;` and comments allowed; two statements: DB_EINVAL) with
+ * params bound to its `?` in order, as many as it has. Returns DB_OK or a db_err;
+ * db_changes() tells how many rows it changed. */
 int db_exec(db *d, const char *sql, const db_param *params, size_t n);
-/* Runs one query; on DB_OK *out holds every row (free with db_res_free). */
+/* Runs one query like db_exec; on DB_OK *out holds every row (free with db_res_free), on
+ * failure it is NULL. */
 int db_query(db *d, db_res **out, const char *sql, const db_param *params, size_t n);
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db *d, const char *sql);
@@ -153,8 +158,9 @@ int db_migrate_status(db *d, db_migrate_state *st);
 bool db_migration_applied(db *d, int version);
 /* Applies pending migrations up to version `to` (-1: all), each in its own transaction, under
  * a lock (PostgreSQL advisory lock; SQLite's write lock) so two processes never both apply
- * one. Prints one line per applied migration to log when log is set. Refuses (DB_ESCHEMA)
- * a newer or edited schema. */
+ * one; the others wait (SQLite: up to 10 min) and find it done. Calls log with each
+ * migration's name once it is applied, when log is set. Refuses (DB_ESCHEMA) a newer or
+ * edited schema; a failing migration leaves nothing of itself, and d's message names it. */
 int db_migrate(db *d, int to, void (*log)(const char *name));
 
 /* Readiness for /readyz: this thread's connection works and no migration is pending.
