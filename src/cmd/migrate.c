@@ -71,12 +71,13 @@ int cmd_migrate(int argc, char **argv)
         fprintf(stderr, "roadie migrate: %s\n", err);
         goto out;
     }
+    db_migrate_state st;
     if (want_status)
         rc = status(d);
-    else if (db_migrate(d, to, print_applied) != DB_OK)
+    else if (db_migrate(d, to, print_applied) != DB_OK || db_migrate_status(d, &st) != DB_OK)
         fprintf(stderr, "roadie migrate: %s\n", db_errmsg(d));
     else
-        rc = 0;
+        rc = printf("schema version %d of %d, %d pending\n", st.current, st.latest, st.pending) < 0;
 out:
     db_close(d);
     config_release(&cfg);

@@ -53,8 +53,15 @@ const char *db_errmsg(const db *d)
     return d->err;
 }
 
+db_constraint db_constraint_of(const db *d)
+{
+    return d->constraint;
+}
+
 int db_fail(db *d, int code, const char *fmt, ...)
 {
+    if (code != DB_ECONSTRAINT)
+        d->constraint = DB_C_NONE;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d->err, sizeof(d->err), fmt, ap);
@@ -157,7 +164,7 @@ db_res *db_res_new(size_t rows, size_t cols)
         return NULL;
     r->rows = rows;
     r->cols = cols;
-    if (rows && cols && !(r->cells = calloc(rows * cols, sizeof(char *)))) {
+    if (rows && cols && !(r->cells = calloc(rows * cols, sizeof(db_cell)))) {
         free(r);
         return NULL;
     }
@@ -169,7 +176,7 @@ void db_res_free(db_res *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->rows * r->cols; i++)
-        free(r->cells[i]);
+        free(r->cells[i].v);
     free(r->cells);
     free(r);
 }
@@ -184,11 +191,44 @@ size_t db_res_cols(const db_res *r)
     return r ? r->cols : 0;
 }
 
-const char *db_res_text(const db_res *r, size_t row, size_t col)
+int db_cell_set(db_cell *c, const void *v, size_t len)
+{
+    if (!(c->v = malloc(len + 1)))
+        return -1;
+    if (len)
+        memcpy(c->v, v, len);
+    c->v[len] = '\0';
+    c->len = len;
+    return 0;
+}
+
+void db_format_double(double x, char out[32])
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(out, 32, "%.*g", digits, x);
+        if (strtod(out, NULL) == x)
+            return;
+    }
+}
+
+static const db_cell *cell(const db_res *r, size_t row, size_t col)
 {
     if (!r || row >= r->rows || col >= r->cols)
         return NULL;
-    return r->cells[row * r->cols + col];
+    return &r->cells[row * r->cols + col];
+}
+
+const char *db_res_text(const db_res *r, size_t row, size_t col)
+{
+    const db_cell *c = cell(r, row, col);
+    return c ? c->v : NULL;
+}
+
+const void *db_res_blob(const db_res *r, size_t row, size_t col, size_t *len)
+{
+    const db_cell *c = cell(r, row, col);
+    *len = c && c->v ? c->len : 0;
+    return c ? c->v : NULL;
 }
 
 bool db_res_null(const db_res *r, size_t row, size_t col)

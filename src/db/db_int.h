@@ -4,10 +4,19 @@
 
 #include "db/db.h"
 
-/* A materialised result: every cell as a NUL-terminated string (NULL for SQL NULL). */
+#define DB_SQLITE_BUSY_MS 5000    /* how long a statement waits for another SQLite writer */
+#define DB_MIGRATE_WAIT_MS 600000 /* how long db_migrate waits for one (a migration may be slow) */
+
+/* One value of a result: its bytes followed by a NUL (v NULL for SQL NULL). */
+typedef struct db_cell {
+    char *v;    /* owned */
+    size_t len; /* bytes before the NUL */
+} db_cell;
+
+/* A materialised result: every cell as text or bytes. */
 struct db_res {
     size_t rows, cols;
-    char **cells; /* rows * cols, row-major */
+    db_cell *cells; /* rows * cols, row-major */
 };
 
 typedef struct db_driver {
@@ -20,8 +29,9 @@ typedef struct db_driver {
 struct db {
     const db_driver *drv;
     db_kind kind;
-    void *conn;      /* sqlite3 * or PGconn * */
-    int64_t changes; /* rows changed by the last exec */
+    void *conn;               /* sqlite3 * or PGconn * */
+    int64_t changes;          /* rows changed by the last exec */
+    db_constraint constraint; /* set with DB_ECONSTRAINT, cleared by every other failure */
     char err[512];
 };
 
@@ -32,5 +42,9 @@ db *db_pg_open(const char *url, char *err, size_t errlen);
 int db_fail(db *d, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A result of rows x cols empty cells, or NULL. */
 db_res *db_res_new(size_t rows, size_t cols);
+/* Stores a copy of len bytes of v (plus a NUL) in c; -1 when out of memory. */
+int db_cell_set(db_cell *c, const void *v, size_t len);
+/* Writes x as the shortest decimal that reads back as x (at most 24 bytes with the NUL). */
+void db_format_double(double x, char out[32]);
 
 #endif

@@ -91,6 +91,17 @@ bool db_migration_applied(db *d, int version)
     return yes;
 }
 
+/* Runs sql for its effect only, keeping d's error message from before. */
+static void quietly(db *d, const char *sql)
+{
+    char keep[sizeof(d->err)];
+    db_constraint kind = d->constraint;
+    snprintf(keep, sizeof(keep), "%s", d->err);
+    db_exec_script(d, sql);
+    snprintf(d->err, sizeof(d->err), "%s", keep);
+    d->constraint = kind;
+}
+
 /* Applies m in its own write transaction unless another process did meanwhile. */
 static int apply_one(db *d, const db_migration *m, void (*log)(const char *name))
 {
@@ -121,10 +132,7 @@ out:
     }
     if (rc == DB_OK)
         return db_commit(d);
-    char keep[sizeof(d->err)];
-    snprintf(keep, sizeof(keep), "%s", d->err);
-    db_rollback(d);
-    snprintf(d->err, sizeof(d->err), "%s", keep);
+    quietly(d, "ROLLBACK");
     return rc;
 }
 
@@ -151,16 +159,16 @@ static int migrate_locked(db *d, int to, void (*log)(const char *name))
 
 int db_migrate(db *d, int to, void (*log)(const char *name))
 {
-    if (d->kind == DB_SQLITE)
-        return migrate_locked(d, to, log); /* each step holds SQLite's write lock */
-    int rc = db_exec(d, "SELECT pg_advisory_lock(" STR(PG_LOCK_KEY) ")", DB_NOARGS);
+    /* SQLite: each step takes the write lock (BEGIN IMMEDIATE); waiting for another
+     * migrator may take as long as its migration, not just a request's busy timeout.
+     * PostgreSQL: one session-level advisory lock over the whole run. */
+    int rc = db_exec_script(d, d->kind == DB_SQLITE ? "PRAGMA busy_timeout = " STR(DB_MIGRATE_WAIT_MS)
+                                                    : "SELECT pg_advisory_lock(" STR(PG_LOCK_KEY) ")");
     if (rc != DB_OK)
         return rc;
     rc = migrate_locked(d, to, log);
-    char keep[sizeof(d->err)];
-    snprintf(keep, sizeof(keep), "%s", d->err);
-    db_exec(d, "SELECT pg_advisory_unlock(" STR(PG_LOCK_KEY) ")", DB_NOARGS);
-    snprintf(d->err, sizeof(d->err), "%s", keep);
+    quietly(d, d->kind == DB_SQLITE ? "PRAGMA busy_timeout = " STR(DB_SQLITE_BUSY_MS)
+                                    : "SELECT pg_advisory_unlock(" STR(PG_LOCK_KEY) ")");
     return rc;
 }
 

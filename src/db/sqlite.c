@@ -1,14 +1,13 @@
 /* db driver for SQLite: WAL, busy_timeout, foreign keys, BEGIN IMMEDIATE for writes. */
 #include "db/db_int.h"
 
-#include <ctype.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BUSY_TIMEOUT_MS 5000
 #define STMT_CACHE 64 /* prepared statements kept per connection (the store's queries are few) */
 
 /* A connection with its statement cache: preparing costs more than running most queries. */
@@ -53,6 +52,23 @@ static int prepare(db *d, const char *sql, sqlite3_stmt **st, const char **tail,
     return rc;
 }
 
+static db_constraint constraint_kind(int extended)
+{
+    switch (extended) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return DB_C_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return DB_C_FOREIGN_KEY;
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return DB_C_NOT_NULL;
+    case SQLITE_CONSTRAINT_CHECK:
+        return DB_C_CHECK;
+    default:
+        return DB_C_OTHER;
+    }
+}
+
 static int map_rc(db *d, int rc)
 {
     sqlite3 *s = handle(d);
@@ -60,6 +76,7 @@ static int map_rc(db *d, int rc)
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
         code = DB_ECONSTRAINT;
+        d->constraint = constraint_kind(sqlite3_extended_errcode(s));
         break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -72,6 +89,9 @@ static int map_rc(db *d, int rc)
         code = DB_ECONN;
         break;
     case SQLITE_ERROR:
+    case SQLITE_RANGE:
+    case SQLITE_TOOBIG:
+    case SQLITE_MISMATCH:
         code = DB_EINVAL;
         break;
     default:
@@ -94,6 +114,12 @@ static int bind_all(sqlite3_stmt *st, const db_param *p, size_t n)
         case DB_P_DOUBLE:
             rc = sqlite3_bind_double(st, at, p[i].d);
             break;
+        case DB_P_BLOB:
+            rc = !p[i].text ? sqlite3_bind_null(st, at)
+                 : p[i].len > INT_MAX
+                     ? SQLITE_TOOBIG
+                     : sqlite3_bind_blob(st, at, p[i].len ? p[i].text : "", (int)p[i].len, SQLITE_STATIC);
+            break;
         default:
             rc = sqlite3_bind_null(st, at);
             break;
@@ -104,34 +130,69 @@ static int bind_all(sqlite3_stmt *st, const db_param *p, size_t n)
     return SQLITE_OK;
 }
 
+/* Copies column c of the current row into cell: doubles as their shortest exact decimal
+ * (SQLite's own text keeps only 15 digits), blobs with their length. */
+static int take_cell(sqlite3_stmt *st, int c, db_cell *cell)
+{
+    char num[32];
+    switch (sqlite3_column_type(st, c)) {
+    case SQLITE_NULL:
+        return 0;
+    case SQLITE_FLOAT:
+        db_format_double(sqlite3_column_double(st, c), num);
+        return db_cell_set(cell, num, strlen(num));
+    case SQLITE_BLOB: {
+        const void *b = sqlite3_column_blob(st, c); /* NULL for an empty blob */
+        return db_cell_set(cell, b, b ? (size_t)sqlite3_column_bytes(st, c) : 0);
+    }
+    default: {
+        const unsigned char *t = sqlite3_column_text(st, c);
+        if (!t)
+            return -1; /* not NULL (checked above): out of memory */
+        return db_cell_set(cell, t, (size_t)sqlite3_column_bytes(st, c));
+    }
+    }
+}
+
 /* Appends the current row's cells to *cells (grown as needed). */
-static int take_row(sqlite3_stmt *st, size_t cols, char ***cells, size_t *len, size_t *cap)
+static int take_row(sqlite3_stmt *st, size_t cols, db_cell **cells, size_t *len, size_t *cap)
 {
     if (*len + cols > *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
         while (ncap < *len + cols)
             ncap *= 2;
-        char **nc = realloc(*cells, ncap * sizeof(char *));
+        db_cell *nc = realloc(*cells, ncap * sizeof(db_cell));
         if (!nc)
             return -1;
         *cells = nc;
         *cap = ncap;
     }
     for (size_t c = 0; c < cols; c++) {
-        const unsigned char *t = sqlite3_column_text(st, (int)c);
-        char *v = NULL;
-        if (t && !(v = strdup((const char *)t)))
+        db_cell *cell = &(*cells)[(*len)++];
+        *cell = (db_cell){0};
+        if (take_cell(st, (int)c, cell) < 0)
             return -1;
-        (*cells)[(*len)++] = v;
     }
     return 0;
 }
 
+/* True when s holds no statement: blanks, semicolons and comments only (an unterminated
+ * block comment runs to the end, as SQLite reads it). */
 static bool only_space(const char *s)
 {
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    return *s == '\0' || (*s == ';' && only_space(s + 1));
+    for (;;) {
+        s += strspn(s, " \t\r\n\f\v;");
+        if (s[0] == '-' && s[1] == '-') {
+            s += strcspn(s, "\n");
+        } else if (s[0] == '/' && s[1] == '*') {
+            const char *end = strstr(s + 2, "*/");
+            if (!end)
+                return true;
+            s = end + 2;
+        } else {
+            return *s == '\0';
+        }
+    }
 }
 
 static int sq_exec(db *d, const char *sql, const db_param *p, size_t n, db_res **out)
@@ -139,7 +200,7 @@ static int sq_exec(db *d, const char *sql, const db_param *p, size_t n, db_res *
     sqlite3 *s = handle(d);
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
-    char **cells = NULL;
+    db_cell *cells = NULL;
     size_t len = 0, cap = 0, cols = 0;
     bool owned;
     int rc = prepare(d, sql, &st, &tail, &owned);
@@ -180,7 +241,7 @@ static int sq_exec(db *d, const char *sql, const db_param *p, size_t n, db_res *
     }
 out:
     for (size_t i = 0; i < len; i++)
-        free(cells[i]);
+        free(cells[i].v);
     free(cells);
     if (owned) {
         sqlite3_finalize(st);
@@ -239,7 +300,7 @@ db *db_sqlite_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     d->conn = c;
-    sqlite3_busy_timeout(c->s, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(c->s, DB_SQLITE_BUSY_MS);
     if (sq_script(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") != DB_OK) {
         snprintf(err, errlen, "%s (%s)", d->err, path);
         goto fail;
