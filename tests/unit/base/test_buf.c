@@ -23,6 +23,28 @@ static void test_buf_cap(void **state)
     buf_release(&b);
 }
 
+/* printf output that fits the allocation, that needs it to grow, and that would pass the cap. */
+static void test_buf_printf_growth(void **state)
+{
+    (void)state;
+    buf b;
+    buf_init(&b, 200);
+    assert_int_equal(buf_printf(&b, "%s", "ab"), 0);
+    char big[150];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(buf_printf(&b, "<%s>", big), 0); /* grows past the first 64 bytes */
+    assert_int_equal(b.len, 2 + 151);
+    assert_int_equal(b.data[2], '<');
+    assert_int_equal(b.data[b.len - 1], '>');
+    assert_int_equal(buf_printf(&b, "%s", big), -1); /* would pass 200: unchanged */
+    assert_int_equal(b.len, 153);
+    assert_int_equal(strlen(b.data), 153);
+    assert_int_equal(buf_printf(&b, "%d", 42), 0);
+    assert_string_equal(b.data + 153, "42");
+    buf_release(&b);
+}
+
 static void test_json_str(void **state)
 {
     (void)state;
@@ -121,8 +143,9 @@ static void test_arena(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap), cmocka_unit_test(test_json_str), cmocka_unit_test(test_take_empty),
-        cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_ids),      cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_buf_cap),    cmocka_unit_test(test_buf_printf_growth), cmocka_unit_test(test_json_str),
+        cmocka_unit_test(test_take_empty), cmocka_unit_test(test_rfc3339),           cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,9 @@ static void test_sentiment(void **state)
         {"The verse is bad but the chorus is great", "positive"},
         {"The verse is great but the chorus is bad", "negative"},
         {"We walked to the station at seven", "neutral"},
+        {"The jacket was overpriced and flimsy", "negative"}, /* only in Hu and Liu's list */
+        {"It is not overpriced", "positive"},
+        {"Hardly a masterpiece", "negative"},
         {"", "neutral"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
