@@ -135,6 +135,15 @@ json_t *api_user_json(const store_user *u)
                      "created_at", created);
 }
 
+json_t *api_time_json(const db_res *r, size_t i, size_t c)
+{
+    char t[BASE_RFC3339_LEN];
+    if (db_res_null(r, i, c))
+        return json_null();
+    base_rfc3339(db_res_int(r, i, c), t);
+    return json_string(t);
+}
+
 void api_invalid(http_req *req, const char *field, const char *message)
 {
     json_issues issues = {.n = 1};

@@ -60,6 +60,8 @@ bool api_user_create(http_req *req, db *d, const char *role, store_user *u);
 void api_users_changed(void);
 /* The public JSON of a user. */
 json_t *api_user_json(const store_user *u);
+/* A time column (Unix seconds) of row i as an RFC 3339 string, or null. */
+json_t *api_time_json(const db_res *r, size_t i, size_t c);
 /* Replies 422 with one field error. */
 void api_invalid(http_req *req, const char *field, const char *message);
 /* Issues an access token and a new refresh token (in family, or a new family when NULL)

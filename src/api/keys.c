@@ -38,15 +38,6 @@ static void create(http_req *req)
                               prefix, "scopes", sc, "key", key, "note", "the key is shown only now; store it safely"));
 }
 
-static json_t *time_or_null(const db_res *r, size_t i, size_t c)
-{
-    char t[BASE_RFC3339_LEN];
-    if (db_res_null(r, i, c))
-        return json_null();
-    base_rfc3339(db_res_int(r, i, c), t);
-    return json_string(t);
-}
-
 static void list(http_req *req)
 {
     db *d = api_db(req);
@@ -66,8 +57,8 @@ static void list(http_req *req)
             json_array_append_new(sc, json_string(tok));
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", db_res_text(r, i, 0),
                                                "name", db_res_text(r, i, 1), "prefix", db_res_text(r, i, 2), "scopes",
-                                               sc, "created_at", time_or_null(r, i, 4), "last_used_at",
-                                               time_or_null(r, i, 5), "revoked_at", time_or_null(r, i, 6)));
+                                               sc, "created_at", api_time_json(r, i, 4), "last_used_at",
+                                               api_time_json(r, i, 5), "revoked_at", api_time_json(r, i, 6)));
     }
     db_res_free(r);
     http_reply_json(req, 200, json_pack("{s:o}", "items", items));

@@ -83,15 +83,6 @@ static void change_password(http_req *req)
     api_reply_tokens(req, d, &u, NULL, 200);
 }
 
-static json_t *time_or_null(const db_res *r, size_t i, size_t c)
-{
-    char t[BASE_RFC3339_LEN];
-    if (db_res_null(r, i, c))
-        return json_null();
-    base_rfc3339(db_res_int(r, i, c), t);
-    return json_string(t);
-}
-
 /* GDPR access: everything Roadie keeps about the caller: the account, memberships,
  * sign-ins (not the tokens, which are kept only as hashes), what they did, and the
  * personal data audit entries hold about them (email, IP address). */
@@ -117,14 +108,15 @@ static void export_me(http_req *req)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "id", db_res_text(artists, i, 0), "name",
                                            db_res_text(artists, i, 1), "role", db_res_text(artists, i, 5)));
     for (size_t i = 0; i < db_res_rows(audit); i++)
-        json_array_append_new(log, json_pack("{s:o, s:s, s:s?}", "at", time_or_null(audit, i, 1), "action",
+        json_array_append_new(log, json_pack("{s:o, s:s, s:s?}", "at", api_time_json(audit, i, 1), "action",
                                              db_res_text(audit, i, 3), "target", db_res_text(audit, i, 4)));
     for (size_t i = 0; i < db_res_rows(sessions); i++)
-        json_array_append_new(ses, json_pack("{s:o, s:o, s:o, s:o}", "created_at", time_or_null(sessions, i, 1),
-                                             "expires_at", time_or_null(sessions, i, 2), "rotated_at",
-                                             time_or_null(sessions, i, 3), "revoked_at", time_or_null(sessions, i, 4)));
+        json_array_append_new(ses,
+                              json_pack("{s:o, s:o, s:o, s:o}", "created_at", api_time_json(sessions, i, 1),
+                                        "expires_at", api_time_json(sessions, i, 2), "rotated_at",
+                                        api_time_json(sessions, i, 3), "revoked_at", api_time_json(sessions, i, 4)));
     for (size_t i = 0; i < db_res_rows(personal); i++)
-        json_array_append_new(per, json_pack("{s:o, s:s, s:s?, s:s?}", "at", time_or_null(personal, i, 1), "action",
+        json_array_append_new(per, json_pack("{s:o, s:s, s:s?, s:s?}", "at", api_time_json(personal, i, 1), "action",
                                              db_res_text(personal, i, 2), "email", db_res_text(personal, i, 3), "ip",
                                              db_res_text(personal, i, 4)));
     db_res_free(artists);
