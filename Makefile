@@ -44,6 +44,13 @@ build/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
+# The objects that print the version rebuild when it changes: build/version.txt is
+# rewritten only then.
+build/version.txt: FORCE
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
+build/rel/src/cmd/main.o build/san/src/cmd/main.o build/rel/src/obs/metrics.o build/san/src/obs/metrics.o: build/version.txt
+FORCE:
+
 build/rel/libroadie.a: $(REL_OBJ)
 	@rm -f $@; ar rcs $@ $^
 build/san/libroadie.a: $(SAN_OBJ)
