@@ -14,9 +14,8 @@
 struct base_table {
     const char *map; /* the whole file, read-only */
     size_t len;
-    uint32_t *line; /* offset of each line's start */
-    size_t n;
-    uint32_t *slot; /* open-addressing hash of the keys: line index + 1, 0 = empty */
+    uint32_t *slot; /* open-addressing hash of the keys: the line's offset + 1, 0 = empty */
+    uint16_t *tag;  /* per slot, the key hash's top bits: most misses never touch the map */
     size_t mask;    /* slots - 1 (a power of two, at least twice the lines) */
 };
 
@@ -28,6 +27,11 @@ static uint64_t key_hash(const char *k, size_t n)
     return h ^ (h >> 29);
 }
 
+static uint16_t key_tag(uint64_t h)
+{
+    return (uint16_t)(h >> 48);
+}
+
 static size_t key_len(const base_table *t, const char *line)
 {
     const char *end = t->map + t->len, *p = line;
@@ -36,48 +40,39 @@ static size_t key_len(const base_table *t, const char *line)
     return (size_t)(p - line);
 }
 
-/* Hashes every key (the first of equal keys wins, as the sorted search would find one). */
+/* Counts the lines, then hashes every key (the first of equal keys wins, as the sorted
+ * search would find one). */
 static int index_keys(base_table *t)
 {
+    const char *end = t->map + t->len;
+    size_t lines = 0;
+    for (const char *p = t->map; p < end; lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
     size_t slots = 16;
-    while (slots < 2 * t->n)
+    while (slots < 2 * lines)
         slots *= 2;
-    if (!(t->slot = calloc(slots, sizeof(uint32_t))))
+    if (t->len >= UINT32_MAX || !(t->slot = calloc(slots, sizeof(uint32_t))) ||
+        !(t->tag = calloc(slots, sizeof(uint16_t))))
         return -1;
     t->mask = slots - 1;
-    for (size_t i = 0; i < t->n; i++) {
-        const char *k = t->map + t->line[i];
+    for (const char *k = t->map; k < end;) {
         size_t n = key_len(t, k);
-        for (size_t s = key_hash(k, n) & t->mask;; s = (s + 1) & t->mask) {
+        uint64_t h = key_hash(k, n);
+        for (size_t s = h & t->mask;; s = (s + 1) & t->mask) {
             if (!t->slot[s]) {
-                t->slot[s] = (uint32_t)i + 1;
+                t->slot[s] = (uint32_t)(k - t->map) + 1;
+                t->tag[s] = key_tag(h);
                 break;
             }
-            const char *o = t->map + t->line[t->slot[s] - 1];
-            if (key_len(t, o) == n && memcmp(o, k, n) == 0)
+            const char *o = t->map + t->slot[s] - 1;
+            if (t->tag[s] == key_tag(h) && key_len(t, o) == n && memcmp(o, k, n) == 0)
                 break;
         }
+        const char *nl = memchr(k, '\n', (size_t)(end - k));
+        k = nl ? nl + 1 : end;
     }
-    return 0;
-}
-
-/* Indexes the line starts (one pass over the file at open). */
-static int index_lines(base_table *t)
-{
-    size_t n = 0;
-    for (const char *p = t->map, *end = t->map + t->len; p < end; n++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        p = nl ? nl + 1 : end;
-    }
-    if (t->len > UINT32_MAX || !(t->line = malloc((n ? n : 1) * sizeof(uint32_t))))
-        return -1;
-    size_t i = 0;
-    for (const char *p = t->map, *end = t->map + t->len; p < end; i++) {
-        t->line[i] = (uint32_t)(p - t->map);
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        p = nl ? nl + 1 : end;
-    }
-    t->n = n;
     return 0;
 }
 
@@ -101,7 +96,7 @@ base_table *base_table_open(const char *path, char *err, size_t errlen)
     }
     t->map = m;
     t->len = (size_t)st.st_size;
-    if (index_lines(t) < 0 || index_keys(t) < 0) {
+    if (index_keys(t) < 0) {
         snprintf(err, errlen, "%s: out of memory", path);
         base_table_free(t);
         return NULL;
@@ -114,22 +109,23 @@ void base_table_free(base_table *t)
     if (!t)
         return;
     munmap((void *)t->map, t->len);
-    free(t->line);
     free(t->slot);
+    free(t->tag);
     free(t);
 }
 
 size_t base_table_size(const base_table *t)
 {
-    return t ? t->len + (t->n + t->mask + 1) * sizeof(uint32_t) : 0;
+    return t ? t->len + (t->mask + 1) * (sizeof(uint32_t) + sizeof(uint16_t)) : 0;
 }
 
 const char *base_table_get(const base_table *t, const char *key, size_t n, size_t *vlen)
 {
     const char *end = t->map + t->len;
-    for (size_t s = key_hash(key, n) & t->mask; t->slot[s]; s = (s + 1) & t->mask) {
-        const char *line = t->map + t->line[t->slot[s] - 1];
-        if ((size_t)(end - line) < n || memcmp(line, key, n) != 0 ||
+    uint64_t h = key_hash(key, n);
+    for (size_t s = h & t->mask; t->slot[s]; s = (s + 1) & t->mask) {
+        const char *line = t->map + t->slot[s] - 1;
+        if (t->tag[s] != key_tag(h) || (size_t)(end - line) < n || memcmp(line, key, n) != 0 ||
             (line + n < end && line[n] != '\t' && line[n] != '\n'))
             continue;
         const char *v = line + n, *nl = memchr(line, '\n', (size_t)(end - line));
