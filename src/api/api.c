@@ -66,6 +66,17 @@ void api_db_fail(http_req *req, db *d)
     http_reply_problem(req, HTTP_PROBLEM_INTERNAL, "a database error occurred");
 }
 
+void api_constraint_fail(http_req *req, db *d, const char *exists)
+{
+    db_constraint c = db_constraint_of(d);
+    if (c == DB_C_UNIQUE)
+        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "%s", exists);
+    else if (c == DB_C_FOREIGN_KEY)
+        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "a record this change refers to was deleted meanwhile");
+    else
+        api_db_fail(req, d);
+}
+
 bool api_rate(http_req *req, const char *klass, const limit_rule *rule, const char *who)
 {
     char key[160], num[32];
@@ -121,7 +132,7 @@ bool api_user_create(http_req *req, db *d, const char *role, store_user *u)
     }
     int rc = store_user_insert(d, u);
     if (rc == DB_ECONSTRAINT)
-        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "an account with this email exists");
+        api_constraint_fail(req, d, "an account with this email exists");
     else if (rc != DB_OK)
         api_db_fail(req, d);
     return rc == DB_OK;

@@ -46,6 +46,9 @@ const api_principal *api_caller(http_req *req);
 db *api_db(http_req *req);
 /* Replies 500 for a database error that is not the client's doing. */
 void api_db_fail(http_req *req, db *d);
+/* After DB_ECONSTRAINT: 409 with exists when a unique key refused the change, 409 when a row
+ * it refers to was deleted meanwhile, else as api_db_fail (a constraint the code should keep). */
+void api_constraint_fail(http_req *req, db *d, const char *exists);
 /* Takes a token from bucket "<class>:<who>" under rule; adds RateLimit-* headers; on refusal
  * replies 429 with Retry-After and returns false (OrReply). */
 bool api_rate(http_req *req, const char *klass, const limit_rule *rule, const char *who);

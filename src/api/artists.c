@@ -170,7 +170,7 @@ static void add_member(http_req *req)
     const char *role = json_str_or(b, "role", "viewer");
     int rc = store_member_add(d, p->artist_id, u.id, role);
     if (rc == DB_ECONSTRAINT) {
-        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "this user is already a member; change their role instead");
+        api_constraint_fail(req, d, "this user is already a member; change their role instead");
         return;
     }
     if (rc != DB_OK) {

@@ -40,7 +40,7 @@ static void patch_me(http_req *req)
         return;
     int rc = store_user_update(d, &u);
     if (rc == DB_ECONSTRAINT) {
-        http_reply_problem(req, HTTP_PROBLEM_CONFLICT, "another account uses this email");
+        api_constraint_fail(req, d, "another account uses this email");
         return;
     }
     if (rc != DB_OK) {
