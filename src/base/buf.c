@@ -65,7 +65,9 @@ int buf_vprintf(buf *b, const char *fmt, va_list ap)
         return -1;
     va_list cp;
     va_copy(cp, ap);
-    size_t room = b->cap - b->len; /* formatted once when it fits */
+    size_t room = b->cap - b->len; /* formatted once when it fits, in memory and under max */
+    if (room > b->max - b->len)
+        room = b->max - b->len + 1;
     int n = vsnprintf(b->data + b->len, room, fmt, cp);
     va_end(cp);
     if (n >= 0 && (size_t)n >= room && buf_reserve(b, (size_t)n) == 0)

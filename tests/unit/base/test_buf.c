@@ -43,6 +43,13 @@ static void test_buf_printf_growth(void **state)
     assert_int_equal(buf_printf(&b, "%d", 42), 0);
     assert_string_equal(b.data + 153, "42");
     buf_release(&b);
+    buf_init(&b, 10); /* the first allocation (64 bytes) is larger than max */
+    assert_int_equal(buf_printf(&b, "%s", "0123456789ABCDEFGHIJ"), -1);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(buf_printf(&b, "%s", "0123456789"), 0);
+    assert_int_equal(buf_printf(&b, "%s", "x"), -1);
+    assert_string_equal(b.data, "0123456789");
+    buf_release(&b);
 }
 
 static void test_json_str(void **state)
