@@ -225,9 +225,8 @@ static void speed(const lyrics_data *d, const char *eval)
         json = lyrics_analyze_json(d, text, n);
         t = fmin(t, now() - t0);
     }
-    printf("speed: %.2f MB (%ld words) analysed in %.0f ms on one core (best of 3) (target < 200 ms); word-count pass "
-           "%.2f ms, "
-           "ratio %.0fx; report %.1f MB\n",
+    printf("speed: %.2f MB (%ld words) analysed in %.0f ms on one core (best of 3) (target < 200 ms); "
+           "word-count pass %.2f ms, ratio %.0fx; report %.1f MB\n",
            n / 1048576.0, words, t * 1000, ref * 1000, t / ref, json ? strlen(json) / 1048576.0 : 0.0);
     free(json);
     free(text);

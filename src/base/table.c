@@ -40,16 +40,21 @@ static size_t key_len(const base_table *t, const char *line)
     return (size_t)(p - line);
 }
 
+/* The start of the line after the one at p (the map's end after the last). */
+static const char *next_line(const base_table *t, const char *p)
+{
+    const char *end = t->map + t->len, *nl = memchr(p, '\n', (size_t)(end - p));
+    return nl ? nl + 1 : end;
+}
+
 /* Counts the lines, then hashes every key (the first of equal keys wins, as the sorted
  * search would find one). */
 static int index_keys(base_table *t)
 {
     const char *end = t->map + t->len;
     size_t lines = 0;
-    for (const char *p = t->map; p < end; lines++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        p = nl ? nl + 1 : end;
-    }
+    for (const char *p = t->map; p < end; p = next_line(t, p))
+        lines++;
     size_t slots = 16;
     while (slots < 2 * lines)
         slots *= 2;
@@ -57,7 +62,7 @@ static int index_keys(base_table *t)
         !(t->tag = calloc(slots, sizeof(uint16_t))))
         return -1;
     t->mask = slots - 1;
-    for (const char *k = t->map; k < end;) {
+    for (const char *k = t->map; k < end; k = next_line(t, k)) {
         size_t n = key_len(t, k);
         uint64_t h = key_hash(k, n);
         for (size_t s = h & t->mask;; s = (s + 1) & t->mask) {
@@ -70,8 +75,6 @@ static int index_keys(base_table *t)
             if (t->tag[s] == key_tag(h) && key_len(t, o) == n && memcmp(o, k, n) == 0)
                 break;
         }
-        const char *nl = memchr(k, '\n', (size_t)(end - k));
-        k = nl ? nl + 1 : end;
     }
     return 0;
 }

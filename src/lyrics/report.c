@@ -87,6 +87,7 @@ typedef struct word_info {
     lyrics_pron pron;
     int syllables;
     lyrics_opinion opinion; /* as the word is written (capitals matter only through all_caps) */
+    uint64_t hash;          /* of the lower-cased word */
     char stress[LYRICS_WORD_MAX];
     char key[64]; /* rhyme key; "" when the word is not in the dictionary */
 } word_info;
@@ -97,7 +98,6 @@ typedef struct word_info {
 typedef struct word_cache {
     uint32_t *slot;  /* index + 1 into info; 0 = empty */
     word_info *info; /* CACHE_WORDS of them, touched as they fill */
-    uint64_t *hash;
     size_t n;
 } word_cache;
 
@@ -110,20 +110,20 @@ static const word_info *word_get(const lyrics_data *dat, word_cache *c, const ch
         h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
     }
     w[n] = '\0';
-    size_t at = (h ^ (h >> 32)) & (CACHE_SLOTS - 1);
+    size_t home = (h ^ (h >> 32)) & (CACHE_SLOTS - 1), at = home;
     for (; c->slot[at]; at = (at + 1) & (CACHE_SLOTS - 1)) {
         word_info *wi = &c->info[c->slot[at] - 1];
-        if (c->hash[c->slot[at] - 1] == h && strcmp(wi->pron.spelled, w) == 0)
+        if (wi->hash == h && strcmp(wi->pron.spelled, w) == 0)
             return wi;
     }
     if (c->n == CACHE_WORDS) {
         memset(c->slot, 0, CACHE_SLOTS * sizeof(*c->slot));
         c->n = 0;
-        at = (h ^ (h >> 32)) & (CACHE_SLOTS - 1);
+        at = home;
     }
-    c->hash[c->n] = h;
     c->slot[at] = (uint32_t)++c->n;
     word_info *wi = &c->info[c->n - 1];
+    wi->hash = h;
     bool known = lyrics_pron_get(dat, w, &wi->pron);
     wi->opinion = lyrics_opinion_of(dat, w, n);
     wi->syllables = lyrics_pron_syllables(dat, &wi->pron, wi->stress);
@@ -325,12 +325,11 @@ static int render_line(const line *l, int syl, const char *stress, const lyrics_
 static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int *sent_n)
 {
     char stress[STRESS_MAX], letters[SCHEME_MAX + 1];
-    word_cache cache = {calloc(CACHE_SLOTS, sizeof(*cache.slot)), malloc(CACHE_WORDS * sizeof(*cache.info)),
-                        malloc(CACHE_WORDS * sizeof(*cache.hash)), 0};
+    word_cache cache = {calloc(CACHE_SLOTS, sizeof(*cache.slot)), malloc(CACHE_WORDS * sizeof(*cache.info)), 0};
     line_words *lw = malloc(sizeof(*lw));
     ends *win = malloc(sizeof(*win));
     int e = 0;
-    if (!cache.slot || !cache.info || !cache.hash || !lw || !win)
+    if (!cache.slot || !cache.info || !lw || !win)
         e = -1;
     buf lines;
     buf_init(&lines, SIZE_MAX);
@@ -369,7 +368,6 @@ static int stanzas(const lyrics_data *dat, doc *d, buf *b, double *sent_sum, int
     buf_release(&lines);
     free(cache.slot);
     free(cache.info);
-    free(cache.hash);
     free(lw);
     free(win);
     return e | buf_puts(b, "]");
