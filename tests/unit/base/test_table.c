@@ -12,9 +12,12 @@
 
 #include "base/base.h"
 
-static void write_file(const char *path, const char *text)
+/* Makes a new file from the template path ("...XXXXXX") holding text. */
+static void temp_file(char *path, const char *text)
 {
-    FILE *f = fopen(path, "wb");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
@@ -24,11 +27,8 @@ static void test_lookups(void **state)
 {
     (void)state;
     char path[] = "/tmp/roadie-table-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     /* no newline at the end; "ab" is a prefix of "abc"; "dup" twice; "bare" has no value */
-    write_file(path, "ab\t1\nabc\t22\nbare\ndup\tfirst\ndup\tsecond\nlast\tend");
+    temp_file(path, "ab\t1\nabc\t22\nbare\ndup\tfirst\ndup\tsecond\nlast\tend");
     char err[256];
     base_table *t = base_table_open(path, err, sizeof(err));
     assert_non_null(t);
@@ -69,13 +69,13 @@ static void test_lookups(void **state)
 static void test_many_keys(void **state)
 {
     (void)state;
-    char path[] = "/tmp/roadie-table-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "wb");
+    buf text;
+    buf_init(&text, SIZE_MAX);
     for (int i = 0; i < 20000; i++)
-        fprintf(f, "key%d\t%d\n", i, i * 7);
-    fclose(f);
+        assert_int_equal(buf_printf(&text, "key%d\t%d\n", i, i * 7), 0);
+    char path[] = "/tmp/roadie-table-XXXXXX";
+    temp_file(path, text.data);
+    buf_release(&text);
     char err[256];
     base_table *t = base_table_open(path, err, sizeof(err));
     assert_non_null(t);
@@ -100,9 +100,7 @@ static void test_refused(void **state)
     assert_null(base_table_open("/nonexistent/roadie-table", err, sizeof(err)));
     assert_non_null(strstr(err, "/nonexistent/roadie-table"));
     char path[] = "/tmp/roadie-table-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    temp_file(path, "");
     assert_null(base_table_open(path, err, sizeof(err)));
     assert_non_null(strstr(err, "empty"));
     unlink(path);
